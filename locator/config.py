@@ -1,0 +1,100 @@
+"""Every setting, its default and one line of help; each reads LOCATOR_<NAME> from the environment."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class Config:
+    database_url: str = setting(
+        f"sqlite:///{ROOT / 'instance' / 'locator.sqlite'}",
+        "SQLAlchemy URL of the store: sqlite:///path (SpatiaLite) or postgresql+psycopg://... (PostGIS).",
+    )
+    index_dir: str = setting(str(ROOT / "index"), "Directory of the Whoosh full-text index.")
+    spatialite_library: str = setting(
+        "mod_spatialite", "Name or path of the SpatiaLite extension loaded into SQLite."
+    )
+    geocoder: str = setting(
+        "offline", "Geocoder for unknown places: 'offline' (gazetteer only) or 'nominatim' (geopy)."
+    )
+    nominatim_url: str = setting(
+        "https://nominatim.openstreetmap.org", "Base URL of the Nominatim service used by geopy."
+    )
+    geocoder_user_agent: str = setting(
+        "partner-locator/0.1", "User-Agent sent to the online geocoder (Nominatim requires one)."
+    )
+    geocoder_min_delay_s: float = setting(
+        1.0, "Minimum seconds between online geocoder calls (geopy RateLimiter)."
+    )
+    gazetteer_min_population: int = setting(
+        1000, "Smallest city population the offline gazetteer knows (GeoNames cities1000/5000/15000)."
+    )
+    default_radius_km: float = setting(100.0, "Search radius when a location is given without one.")
+    max_radius_km: float = setting(20000.0, "Largest radius a search may ask for.")
+    max_per_page: int = setting(100, "Largest page size a search may ask for.")
+    max_query_length: int = setting(200, "Longest free-text query accepted, in characters.")
+    max_filter_values: int = setting(20, "Most values one repeatable filter may carry.")
+    weight_text: float = setting(0.45, "Ranking weight of text relevance (0..1 scaled).")
+    weight_distance: float = setting(0.30, "Ranking weight of the distance decay.")
+    weight_completeness: float = setting(0.20, "Ranking weight of profile completeness.")
+    weight_track: float = setting(0.05, "Ranking weight of the Select track.")
+    distance_scale_km: float = setting(
+        50.0, "Distance at which the exponential distance decay has fallen to one half."
+    )
+    remote_distance_km: float = setting(
+        250.0, "Distance assumed for a partner that serves the location remotely, for ranking."
+    )
+    cors_origins: str = setting(
+        "*", "Comma list of origins allowed to call the API cross-origin (the embed widget); '*' for any."
+    )
+    tile_url: str = setting(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "Map tile URL template for the pages."
+    )
+    tile_attribution: str = setting(
+        "© OpenStreetMap contributors", "Attribution shown under the map tiles."
+    )
+    secret_key: str = setting("", "Flask secret key for seller sessions; random per process if empty.")
+    index_poll_s: float = setting(
+        0.5, "How often a node checks the store's change marker to refresh its read model, in seconds."
+    )
+    public_url: str = setting("", "Public base URL of this service (for widget snippets); empty: from the request.")
+    testing: bool = setting(False, "Testing mode (Flask TESTING).")
+
+    @classmethod
+    def from_env(cls, overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> "Config":
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f"LOCATOR_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(f.type, raw, f.name)
+        values.update(overrides or {})
+        return cls(**values)
+
+    @classmethod
+    def help(cls) -> dict[str, str]:
+        return {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
+
+
+def _coerce(kind: Any, raw: str, name: str) -> Any:
+    kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    try:
+        if kind == "bool":
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise SystemExit(f"LOCATOR_{name.upper()}={raw!r} is not a valid {kind}") from None
+    return raw

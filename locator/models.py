@@ -1,0 +1,124 @@
+"""The store's tables: partners with offices, seller tokens, the change log the index follows."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+LIST_FIELDS = ("types", "services", "segments", "languages", "certifications", "industries", "countries_served")
+
+
+class Partner(Base):
+    __tablename__ = "partner"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(120), unique=True, index=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str | None] = mapped_column(String(500))
+    logo_url: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    track: Mapped[str] = mapped_column(String(10), default="open")
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
+    segments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    certifications: Mapped[list[str]] = mapped_column(JSON, default=list)
+    industries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    countries_served: Mapped[list[str]] = mapped_column(JSON, default=list)
+    social: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    service_area = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    internal: Mapped[dict] = mapped_column(JSON, default=dict)
+    completeness: Mapped[int] = mapped_column(Integer, default=0)
+    completeness_breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Bumped on every write; the index follows the change log, this says which version it holds.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    offices: Mapped[list["Office"]] = relationship(
+        back_populates="partner", cascade="all, delete-orphan", order_by="Office.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.external_id} {self.name!r}>"
+
+
+class Office(Base):
+    __tablename__ = "office"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(500))
+    city: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=True)
+    headquarters: Mapped[bool] = mapped_column(Boolean, default=False)
+    geocode_source: Mapped[str | None] = mapped_column(String(40))
+
+    partner: Mapped[Partner] = relationship(back_populates="offices")
+
+
+class Change(Base):
+    """One write to a partner; its id is the change marker every node's index follows."""
+
+    __tablename__ = "change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    op: Mapped[str] = mapped_column(String(10))  # upsert | delete
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SellerToken(Base):
+    __tablename__ = "seller_token"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20), default="seller")
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GeocodeCache(Base):
+    __tablename__ = "geocode_cache"
+
+    query: Mapped[str] = mapped_column(String(300), primary_key=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    label: Mapped[str | None] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(2))
+    source: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

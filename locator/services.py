@@ -1,0 +1,25 @@
+"""The core's objects for one configuration, built lazily; used by the web app and the CLI alike."""
+from __future__ import annotations
+
+from functools import cached_property
+
+from locator.config import Config
+from locator.db import Database
+
+
+class Services:
+    def __init__(self, config: Config | None = None, db: Database | None = None):
+        self.config = config or Config.from_env()
+        self.db = db or Database(self.config.database_url, self.config.spatialite_library)
+
+    @cached_property
+    def geocoder(self):
+        from locator.geocoding import Geocoder
+
+        return Geocoder(self.config, self.db)
+
+    @cached_property
+    def locator(self):
+        from locator.search.locator import Locator
+
+        return Locator(self.config, self.db, self.geocoder)
