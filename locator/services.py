@@ -23,3 +23,11 @@ class Services:
         from locator.search.locator import Locator
 
         return Locator(self.config, self.db, self.geocoder)
+
+    def close(self) -> None:
+        """Release the store's connections (and whatever the search core holds)."""
+        locator = self.__dict__.get("locator")
+        if locator is not None and hasattr(locator, "close"):
+            locator.close()
+        if self.db.engine is not None:
+            self.db.engine.dispose()

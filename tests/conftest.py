@@ -82,3 +82,27 @@ def fresh_db(request, tmp_path, backend):
     db.create_all()
     yield db
     db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build an app on a given store: make_app(db, **config_overrides) (index under tmp_path)."""
+    from locator import create_app
+
+    apps = []
+
+    def build(db: Database, **overrides):
+        config = {
+            "database_url": db.engine.url.render_as_string(hide_password=False),
+            "index_dir": str(tmp_path / "index"),
+            "testing": True,
+            "secret_key": "test-secret",
+        }
+        config.update(overrides)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["locator"].close()
