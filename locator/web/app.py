@@ -35,9 +35,10 @@ def build_app(config: Any = None) -> Flask:
     services.db.init_app(app)
     app.extensions["locator"] = services
 
-    from locator.web import api, errors, health, pages, seller, widget
+    from locator.web import api, errors, health, pages, security, seller, widget
 
     errors.init_app(app)
+    security.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -1,3 +1,90 @@
-from flask import Blueprint
+"""Public pages: the search page at / and partner profiles at /partners/<slug>."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
+from markupsafe import Markup
+
+from locator import vocab
+from locator.web import search_view
+from locator.web.app import services
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    state.app.jinja_env.globals.update({
+        "label": vocab.label,
+        "labels": search_view.labels,
+        "explanation": search_view.explanation,
+        "url_for_args": search_view.url_for_args,
+        "why_empty": search_view.why_empty,
+        "radii": search_view.RADII_KM,
+        "sorts": search_view.SORTS,
+    })
+
+
+@bp.app_context_processor
+def _settings() -> dict[str, Any]:
+    return {"settings": services().config}
+
+
+def search_screen(template: str, path: str, audience: str = "public", drop: tuple[str, ...] = (), **context: Any):
+    """Render a search screen (public page, embed, seller view) for the request's parameters."""
+    svc = services()
+    args = search_view.page_args(request.args, drop)
+    page = search_view.run_search(svc.locator, args, svc.config, path, audience)
+    status = 400 if page.error else 200
+    return render_template(
+        template,
+        page=page,
+        action=path,
+        suggest_url="/api/v1/suggest",
+        default_radius=svc.config.default_radius_km,
+        **context,
+    ), status
+
+
+@bp.get("/")
+def index():
+    return search_screen("index.html", url_for("pages.index"), seller=False, link_target=None)
+
+
+@bp.get("/partners/<slug>")
+def profile(slug: str):
+    partner = services().locator.partner(slug, audience="public")
+    if not partner:
+        abort(404, description="There is no published partner at this address.")
+    return render_template("partners/profile.html", partner=partner, json_ld=organization_json_ld(partner))
+
+
+def organization_json_ld(partner: dict[str, Any]) -> Markup:
+    """schema.org Organization as JSON, safe inside <script>: `<`, `>` and `&` are \\u-escaped."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": partner.get("name"),
+        "url": partner.get("website") or None,
+        "logo": partner.get("logo_url") or None,
+        "description": partner.get("description") or None,
+        "email": partner.get("email") or None,
+        "telephone": partner.get("phone") or None,
+        "knowsLanguage": list(partner.get("languages") or []) or None,
+        "address": [
+            {
+                "@type": "PostalAddress",
+                "streetAddress": o.get("address") or None,
+                "addressLocality": o.get("city") or None,
+                "addressRegion": o.get("region") or None,
+                "postalCode": o.get("postal_code") or None,
+                "addressCountry": o.get("country") or None,
+            }
+            for o in partner.get("offices") or []
+        ] or None,
+    }
+    text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -1,3 +1,189 @@
-from flask import Blueprint
+"""The seller view: sign in with a seller token (exchanged for a session cookie), search with internal
+fields and unpublished partners, export the results as CSV, sign out.
 
-bp = Blueprint("seller", __name__)
+Every POST carries the session's CSRF token in a hidden field; the session cookie is HttpOnly and
+SameSite=Lax; a revoked token ends its sessions at their next request.
+"""
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+
+from locator.models import SellerToken
+from locator.search.results import ResultItem
+from locator.web import search_view
+from locator.web.app import services
+from locator.web.pages import search_screen
+
+bp = Blueprint("seller", __name__, url_prefix="/sellers")
+
+EXPORT_LIMIT = 10_000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.record_once
+def _cookie_settings(state) -> None:
+    state.app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                            SESSION_COOKIE_NAME="locator_session")
+
+
+@dataclass(frozen=True)
+class Seller:
+    token_id: int
+    name: str
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    expected = session.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        abort(400, description="The form has expired or did not come from this site; please try again.")
+
+
+def current_seller() -> Seller | None:
+    """The signed-in seller, if their token still exists and is not revoked."""
+    token_id = session.get("seller_token_id")
+    if token_id is None:
+        return None
+    with services().db.session() as db:
+        token = db.get(SellerToken, token_id)
+        alive = token is not None and token.revoked_at is None and token.role == "seller"
+        name = token.name if token else ""
+    if not alive:
+        session.clear()
+        return None
+    return Seller(token_id, name)
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"csrf_token": csrf_token}
+
+
+@bp.get("")
+def index():
+    seller = current_seller()
+    if seller is None:
+        return render_template("sellers/sign_in.html", error=None)
+    path = url_for("seller.index")
+    export_url = search_view.url_for_args(url_for("seller.export"), search_view.page_args(request.args), page=None)
+    return search_screen("sellers/index.html", path, audience="seller", seller=seller, link_target=None,
+                         export_url=export_url)
+
+
+@bp.post("/sign-in")
+def sign_in():
+    check_csrf()
+    from locator.auth import verify_token
+
+    raw = (request.form.get("token") or "").strip()
+    with services().db.session() as db:
+        token = verify_token(db, raw) if raw else None
+        valid = token is not None and token.role == "seller" and token.revoked_at is None
+        token_id, name = (token.id, token.name) if valid else (None, None)
+    if not valid:
+        return render_template("sellers/sign_in.html", error="That token is not valid or has been revoked."), 401
+    session.clear()
+    session["seller_token_id"] = token_id
+    session["csrf"] = secrets.token_urlsafe(32)
+    return redirect(url_for("seller.index"), code=303)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    check_csrf()
+    session.clear()
+    return redirect(url_for("seller.index"), code=303)
+
+
+@bp.get("/export.csv")
+def export():
+    if current_seller() is None:
+        abort(401, description="Sign in as a seller to export partners.")
+    svc = services()
+    args = search_view.page_args(request.args)
+    query = search_view.parse(args, svc.config, "seller")
+    query = replace(query, facets=(), explain=False, page=1, per_page=svc.config.max_per_page)
+    body = "".join(csv_rows(_all_results(svc.locator, query), request.host_url.rstrip("/")))
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="partners-{stamp}.csv"'},
+    )
+
+
+def _all_results(locator: Any, query) -> Iterator[ResultItem]:
+    seen = 0
+    while seen < EXPORT_LIMIT:
+        results = locator.search(query)
+        yield from results.results
+        seen += len(results.results)
+        if not results.results or seen >= results.total:
+            return
+        query = replace(query, page=query.page + 1)
+
+
+CSV_COLUMNS = ("name", "slug", "published", "track", "types", "languages", "services", "segments", "distance_km",
+               "serves_remotely", "nearest_office", "completeness", "website", "channel_account_manager",
+               "contacts", "notes", "profile_url")
+
+
+def neutralise(value: Any) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula (OWASP's CSV injection advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _contacts(contacts: Iterable[Any]) -> str:
+    return "; ".join(c if isinstance(c, str) else " ".join(str(v) for v in c.values() if v) for c in contacts or [])
+
+
+def csv_record(item: ResultItem, base_url: str) -> list[str]:
+    internal = item.internal or {}
+    office = item.nearest_office
+    values = {
+        "name": item.name,
+        "slug": item.slug,
+        "published": "yes" if item.published else "no",
+        "track": item.track,
+        "types": ";".join(item.types),
+        "languages": ";".join(item.languages),
+        "services": ";".join(item.services),
+        "segments": ";".join(item.segments),
+        "distance_km": "" if item.distance_km is None else f"{item.distance_km:.1f}",
+        "serves_remotely": "yes" if item.serves_remotely else "no",
+        "nearest_office": ", ".join(p for p in (office.label, office.city, office.country) if p) if office else "",
+        "completeness": item.completeness,
+        "website": item.website,
+        "channel_account_manager": internal.get("channel_account_manager"),
+        "contacts": _contacts(internal.get("contacts")),
+        "notes": internal.get("notes"),
+        "profile_url": base_url + item.url,
+    }
+    return [neutralise(values[c]) for c in CSV_COLUMNS]
+
+
+def csv_rows(items: Iterable[ResultItem], base_url: str) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        writer.writerow(csv_record(item, base_url))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()

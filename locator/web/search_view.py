@@ -1,0 +1,238 @@
+"""The search screen shared by the public page, the iframe embed and the seller view.
+
+Parses the request's query string with the API's own parser, runs the search, and turns the results
+into what the templates show: filter groups with counts, result lines in words, paging and, when
+nothing matched, the ways to widen the search.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from locator import vocab
+from locator.config import Config
+from locator.errors import LocatorError
+from locator.search.query import SearchQuery
+from locator.search.results import ResultItem, SearchResults
+
+FILTER_GROUPS = (("language", "Language"), ("service", "Services"), ("segment", "Customer segment"),
+                 ("type", "Partner type"), ("track", "Track"))
+PAGE_FACETS = ",".join(name for name, _ in FILTER_GROUPS)
+RADII_KM = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+SORTS = (("relevance", "Best match"), ("distance", "Distance"), ("completeness", "Profile completeness"),
+         ("name", "Name"))
+# Parameters the page computes itself; a visitor's values for them are ignored.
+PAGE_OWNED = ("facets", "explain", "format")
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    checked: bool
+
+
+@dataclass
+class FilterGroup:
+    name: str
+    legend: str
+    options: list[Option]
+    multiple: bool = True
+
+
+@dataclass
+class Widening:
+    """One way to get results when there are none: a link, what it does, how many it would find."""
+
+    text: str
+    url: str
+    total: int
+
+
+@dataclass
+class SearchPage:
+    args: MultiDict
+    query: SearchQuery | None = None
+    results: SearchResults | None = None
+    error: dict[str, Any] | None = None
+    filters: list[FilterGroup] = field(default_factory=list)
+    widenings: list[Widening] = field(default_factory=list)
+    pages: list[tuple[int, str]] = field(default_factory=list)
+    prev_url: str | None = None
+    next_url: str | None = None
+
+    @property
+    def searched(self) -> bool:
+        return self.results is not None
+
+    def value(self, name: str, default: str = "") -> str:
+        return self.args.get(name, default) or default
+
+    def checked(self, name: str, value: str) -> bool:
+        return value in self.args.getlist(name)
+
+
+def page_args(raw: MultiDict, drop: Iterable[str] = ()) -> MultiDict:
+    """The visitor's parameters, minus those the page owns; a typed place wins over coordinates."""
+    owned = {*PAGE_OWNED, *drop}
+    args = MultiDict((k, v) for k, v in raw.items(multi=True) if k not in owned and v != "")
+    if args.get("near"):
+        args.poplist("lat")
+        args.poplist("lon")
+    return args
+
+
+def url_for_args(path: str, args: MultiDict, **changes: Any) -> str:
+    """`path` with the current parameters, some replaced (None removes one)."""
+    merged = MultiDict(args)
+    for key, value in changes.items():
+        merged.poplist(key)
+        if value is None:
+            continue
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            merged.add(key, str(v))
+    if "page" in merged and merged.get("page") == "1":
+        merged.poplist("page")
+    query = urlencode(list(merged.items(multi=True)))
+    return f"{path}?{query}" if query else path
+
+
+def without_value(args: MultiDict, key: str, value: str) -> MultiDict:
+    kept = MultiDict(args)
+    remaining = [v for v in kept.getlist(key) if v != value]
+    kept.setlist(key, remaining)
+    kept.poplist("page")
+    return kept
+
+
+def parse(args: MultiDict, config: Config, audience: Literal["public", "seller"], **extra: Any) -> SearchQuery:
+    params = MultiDict(args)
+    params["facets"] = PAGE_FACETS
+    params["explain"] = "1"
+    for key, value in extra.items():
+        params[key] = str(value)
+    return SearchQuery.from_params(params, config, audience=audience)
+
+
+def has_criteria(args: MultiDict) -> bool:
+    return any(args.get(k) for k in ("q", "near", "lat", "lon", *(name for name, _ in FILTER_GROUPS), "country",
+                                     "certification"))
+
+
+def run_search(locator: Any, args: MultiDict, config: Config, path: str,
+               audience: Literal["public", "seller"] = "public", browse: bool = True) -> SearchPage:
+    """The search screen for these parameters; with `browse`, an empty query lists everyone."""
+    page = SearchPage(args=args)
+    if not browse and not has_criteria(args):
+        return page
+    try:
+        page.query = parse(args, config, audience)
+        page.results = locator.search(page.query)
+    except LocatorError as exc:
+        page.error = exc.to_dict()
+        return page
+    page.filters = filter_groups(page.results, args)
+    _paging(page, path)
+    if page.results.total == 0:
+        page.widenings = widenings(locator, args, config, path, audience, page.query)
+    return page
+
+
+def filter_groups(results: SearchResults, args: MultiDict) -> list[FilterGroup]:
+    groups = []
+    for name, legend in FILTER_GROUPS:
+        counts = results.facets.get(name, {})
+        selected = args.getlist(name)
+        values = sorted(counts, key=lambda v: (-counts[v], vocab.label(name, v)))
+        values += [v for v in selected if v not in counts]
+        options = [Option(v, vocab.label(name, v), counts.get(v, 0), v in selected) for v in values]
+        groups.append(FilterGroup(name, legend, options, multiple=name != "track"))
+    return groups
+
+
+def _paging(page: SearchPage, path: str) -> None:
+    results = page.results
+    last = max(1, -(-results.total // results.per_page))
+    current = min(results.page, last)
+    window = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    page.pages = [(n, url_for_args(path, page.args, page=n)) for n in window] if last > 1 else []
+    page.prev_url = url_for_args(path, page.args, page=current - 1) if current > 1 else None
+    page.next_url = url_for_args(path, page.args, page=current + 1) if current < last else None
+
+
+def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience: str,
+              query: SearchQuery) -> list[Widening]:
+    """Links that would find something: a larger radius, remote partners, one filter fewer, no text."""
+    candidates: list[tuple[str, MultiDict]] = []
+    located = bool(args.get("near") or args.get("lat"))
+    if located:
+        radius = query.radius_km or config.default_radius_km
+        for wider in (r for r in RADII_KM if r > radius and r <= config.max_radius_km):
+            changed = MultiDict(args)
+            changed["radius_km"] = str(wider)
+            changed.poplist("page")
+            candidates.append((f"Widen the radius to {wider:,} km", changed))
+            if len(candidates) == 2:
+                break
+        if not query.include_remote:
+            changed = MultiDict(args)
+            changed["include_remote"] = "true"
+            candidates.append(("Include partners that serve the area remotely", changed))
+    for name, legend in (*FILTER_GROUPS, ("country", "Country"), ("certification", "Certification")):
+        for value in args.getlist(name):
+            candidates.append((f"Drop the filter {legend}: {vocab.label(name, value)}", without_value(args, name, value)))
+    if args.get("q"):
+        changed = MultiDict(args)
+        changed.poplist("q")
+        changed.poplist("page")
+        candidates.append((f"Search without the words “{args['q']}”", changed))
+    found = []
+    for text, changed in candidates[:8]:
+        try:
+            total = locator.search(parse(changed, config, audience, per_page=1, page=1, facets="")).total
+        except LocatorError:
+            continue
+        if total:
+            found.append(Widening(text, url_for_args(path, changed), total))
+    return found
+
+
+def why_empty(page: SearchPage) -> str:
+    """One sentence saying what the search asked for, to explain an empty result."""
+    query, results = page.query, page.results
+    parts = []
+    if query and query.q:
+        parts.append(f"matching “{query.q}”")
+    if results and results.location:
+        radius = query.radius_km if query.radius_km is not None else None
+        where = results.location.label
+        parts.append(f"within {radius:g} km of {where}" if radius else f"near {where}")
+    for name, legend in (*FILTER_GROUPS, ("country", "Country"), ("certification", "Certification")):
+        chosen = page.args.getlist(name)
+        if chosen:
+            parts.append(f"{legend.lower()} {' or '.join(vocab.label(name, v) for v in chosen)}")
+    return "No partners " + (", ".join(parts) if parts else "are listed yet") + "."
+
+
+def distance_words(item: ResultItem) -> str:
+    if item.serves_remotely:
+        return "serves your area remotely"
+    if item.distance_km is None:
+        return ""
+    km = item.distance_km
+    return f"{km:.1f} km" if km < 10 else f"{km:,.0f} km"
+
+
+def explanation(item: ResultItem) -> str:
+    """The ranking in words: “12 km · Select partner · profile 90% complete”."""
+    parts = [distance_words(item), f"{vocab.label('track', item.track)} partner",
+             f"profile {item.completeness}% complete"]
+    return " · ".join(p for p in parts if p)
+
+
+def labels(kind: str, codes: Iterable[str]) -> list[str]:
+    return [vocab.label(kind, c) for c in codes]

@@ -1,0 +1,289 @@
+/* Partner Locator pages: enhances the server-rendered search (works without this file).
+ * - place autocomplete from /api/v1/suggest, "use my location"
+ * - filters apply at once: the page's own HTML is fetched and its parts swapped in; the URL is
+ *   updated with history.pushState, so sharing and the back button keep working
+ * - Leaflet map (with marker clustering) of the results or of a partner's offices
+ * Partner text only ever reaches the DOM through textContent or parsed server HTML (escaped there).
+ */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var form = document.querySelector("form[data-enhance=search]");
+  var map = null;
+  var markers = null;
+  var pending = null;
+
+  /* ---------- navigation without reload ---------- */
+
+  function formUrl(f) {
+    var params = new URLSearchParams();
+    var data = new FormData(f);
+    data.forEach(function (value, key) {
+      if (value !== "") params.append(key, value);
+    });
+    if (params.get("near")) { params.delete("lat"); params.delete("lon"); }
+    var query = params.toString();
+    return f.getAttribute("action") + (query ? "?" + query : "");
+  }
+
+  function swapFrom(doc) {
+    var focusedId = document.activeElement && document.activeElement.id;
+    doc.querySelectorAll("[data-swap]").forEach(function (fresh) {
+      var old = document.querySelector('[data-swap="' + fresh.getAttribute("data-swap") + '"]');
+      if (old) old.replaceWith(document.importNode(fresh, true));
+    });
+    if (doc.title) document.title = doc.title;
+    form = document.querySelector("form[data-enhance=search]");
+    bindForm();
+    collapseFiltersOnNarrow();
+    if (focusedId) {
+      var again = document.getElementById(focusedId);
+      if (again) again.focus({ preventScroll: true });
+    }
+    refreshMap();
+  }
+
+  function navigate(url, push) {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    var results = document.getElementById("results");
+    if (results) results.setAttribute("aria-busy", "true");
+    return fetch(url, { headers: { Accept: "text/html" }, signal: pending.signal, credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        swapFrom(doc);
+        if (push) history.pushState({ locator: true }, "", url);
+      })
+      .catch(function (err) {
+        if (err.name !== "AbortError") window.location.assign(url);
+      });
+  }
+
+  function bindForm() {
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var page = form.querySelector("input[name=page]");
+      if (page) page.remove();
+      navigate(formUrl(form), true);
+    });
+    var formId = form.id;
+    document.querySelectorAll('#filters input[form="' + formId + '"], #' + formId + " select").forEach(function (input) {
+      input.addEventListener("change", function () { navigate(formUrl(form), true); });
+    });
+    bindSuggest(form.querySelector("[data-suggest]"));
+    var locate = form.querySelector("[data-action=locate]");
+    if (locate) locate.addEventListener("click", useMyLocation);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".pager a, .widenings a, .alert a");
+    if (!link || !form || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(link.getAttribute("href"), true).then(function () {
+      var heading = document.getElementById("results-heading");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    });
+  });
+
+  window.addEventListener("popstate", function () {
+    if (form) navigate(window.location.pathname + window.location.search, false);
+  });
+
+  /* ---------- "use my location" ---------- */
+
+  function setHidden(name, value) {
+    var input = form.querySelector("input[type=hidden][name=" + name + "]");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      form.appendChild(input);
+    }
+    input.value = value;
+  }
+
+  function useMyLocation() {
+    var status = form.querySelector(".locate-status");
+    if (!navigator.geolocation) { status.textContent = "Your browser cannot share its location."; return; }
+    status.textContent = "Finding your location…";
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var near = form.querySelector("[name=near]");
+      near.value = "";
+      near.placeholder = "Your location";
+      setHidden("lat", position.coords.latitude.toFixed(5));
+      setHidden("lon", position.coords.longitude.toFixed(5));
+      status.textContent = "Using your location.";
+      navigate(formUrl(form), true);
+    }, function (error) {
+      status.textContent = "Your location is not available (" + (error.message || "permission denied") + "). Type a place instead.";
+    }, { timeout: 10000, maximumAge: 600000 });
+  }
+
+  /* ---------- place autocomplete ---------- */
+
+  function suggestionItems(body) {
+    var list = Array.isArray(body) ? body : (body.suggestions || body.results || body.items || []);
+    return list.slice(0, 10).map(function (s) {
+      if (typeof s === "string") return { label: s, kind: "place" };
+      return { label: s.label || s.name || s.text || "", kind: s.kind || s.type || "place", url: s.url || (s.slug ? "/partners/" + s.slug : null), value: s.value || s.label || s.name || "" };
+    }).filter(function (s) { return s.label; });
+  }
+
+  function bindSuggest(input) {
+    if (!input) return;
+    var box = document.getElementById(input.getAttribute("aria-controls"));
+    var items = [];
+    var active = -1;
+    var timer = null;
+
+    function close() {
+      box.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function choose(item) {
+      close();
+      if (item.kind === "partner" && item.url) { window.location.assign(item.url); return; }
+      input.value = item.value || item.label;
+      var lat = form.querySelector("input[type=hidden][name=lat]");
+      var lon = form.querySelector("input[type=hidden][name=lon]");
+      if (lat) lat.remove();
+      if (lon) lon.remove();
+      navigate(formUrl(form), true);
+    }
+    function render() {
+      box.textContent = "";
+      items.forEach(function (item, i) {
+        var li = document.createElement("li");
+        li.id = input.id + "-option-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", i === active ? "true" : "false");
+        li.textContent = item.label;
+        if (item.kind && item.kind !== "place") {
+          var kind = document.createElement("span");
+          kind.className = "kind";
+          kind.textContent = "(" + item.kind + ")";
+          li.appendChild(kind);
+        }
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(item); });
+        box.appendChild(li);
+      });
+      box.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      if (active >= 0) input.setAttribute("aria-activedescendant", input.id + "-option-" + active);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (text.length < 2) { items = []; render(); return; }
+      timer = setTimeout(function () {
+        fetch(input.getAttribute("data-suggest") + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (body) {
+            if (input.value.trim() !== text) return;
+            items = suggestionItems(body);
+            active = -1;
+            render();
+          })
+          .catch(function () { items = []; render(); });
+      }, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (box.hidden) return;
+      if (event.key === "ArrowDown") { active = (active + 1) % items.length; render(); event.preventDefault(); }
+      else if (event.key === "ArrowUp") { active = (active - 1 + items.length) % items.length; render(); event.preventDefault(); }
+      else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(items[active]); }
+      else if (event.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  /* ---------- map ---------- */
+
+  function popupFor(name, href) {
+    var el = document.createElement("div");
+    if (href) {
+      var a = document.createElement("a");
+      a.href = href;
+      a.textContent = name;
+      el.appendChild(a);
+    } else {
+      el.textContent = name;
+    }
+    return el;
+  }
+
+  function points() {
+    var found = [];
+    document.querySelectorAll(".result[data-lat], .office-item[data-lat]").forEach(function (el) {
+      var lat = parseFloat(el.getAttribute("data-lat"));
+      var lon = parseFloat(el.getAttribute("data-lon"));
+      if (isNaN(lat) || isNaN(lon)) return;
+      var link = el.querySelector(".result-name a");
+      found.push({ lat: lat, lon: lon, name: el.getAttribute("data-name") || "", href: link ? link.getAttribute("href") : null });
+    });
+    return found;
+  }
+
+  function initMap() {
+    var el = document.getElementById("map");
+    if (!el || typeof window.L === "undefined") { if (el) el.hidden = true; return; }
+    map = L.map(el, { scrollWheelZoom: false, keyboard: true });
+    var tiles = L.tileLayer(el.getAttribute("data-tile-url"), { attribution: el.getAttribute("data-tile-attribution") || "", maxZoom: 18 });
+    var failures = 0;
+    tiles.on("tileerror", function () {
+      failures += 1;
+      if (failures === 1) {
+        var note = document.createElement("p");
+        note.className = "map-note";
+        note.setAttribute("role", "status");
+        note.textContent = "The map background could not be loaded; the list has every partner.";
+        el.parentNode.insertBefore(note, el.nextSibling);
+      }
+    });
+    tiles.addTo(map);
+    refreshMap();
+  }
+
+  function refreshMap() {
+    if (!map) return;
+    if (markers) map.removeLayer(markers);
+    markers = typeof L.markerClusterGroup === "function" ? L.markerClusterGroup() : L.layerGroup();
+    var bounds = [];
+    points().forEach(function (p) {
+      var marker = L.marker([p.lat, p.lon], { title: p.name, alt: p.name });
+      marker.bindPopup(popupFor(p.name, p.href));
+      markers.addLayer(marker);
+      bounds.push([p.lat, p.lon]);
+    });
+    var here = document.querySelector("[data-search-location]");
+    if (here) {
+      var center = [parseFloat(here.getAttribute("data-lat")), parseFloat(here.getAttribute("data-lon"))];
+      L.circleMarker(center, { radius: 7, color: "#e24329", weight: 3 }).bindTooltip(here.getAttribute("data-label") || "").addTo(markers);
+      bounds.push(center);
+    }
+    map.addLayer(markers);
+    if (bounds.length === 1) map.setView(bounds[0], 10);
+    else if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 });
+    else map.setView([30, 0], 1);
+  }
+
+  /* ---------- narrow screens: filters start folded ---------- */
+
+  function collapseFiltersOnNarrow() {
+    var details = document.querySelector(".filters-details");
+    if (!details) return;
+    var narrow = window.matchMedia("(max-width: 760px)").matches;
+    var chosen = details.querySelector("input:checked:not([value=''])");
+    if (narrow && !chosen) details.open = false;
+  }
+
+  bindForm();
+  collapseFiltersOnNarrow();
+  initMap();
+})();

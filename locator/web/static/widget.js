@@ -1,0 +1,388 @@
+/* <partner-locator> — the Partner Locator as a custom element for any web page.
+ *
+ *   <script src="https://LOCATOR/widget.js" async></script>
+ *   <partner-locator near="Berlin" language="de" service="migration" per-page="5"></partner-locator>
+ *
+ * Attributes: q, near, radius-km, language, service, segment, type, track (comma lists allowed),
+ * per-page, lock="language,service" (those filters are fixed), map="true", api (the locator's URL;
+ * by default where this script came from). Theme with CSS custom properties on the element:
+ * --pl-accent, --pl-text, --pl-muted, --pl-background, --pl-border, --pl-radius, --pl-font.
+ * Everything renders in a Shadow DOM; partner text is only ever set with textContent.
+ */
+(function () {
+  "use strict";
+  if (!window.customElements || window.customElements.get("partner-locator")) return; // second include
+
+  var CONFIG = /*LOCATOR_CONFIG*/{ "tileUrl": "", "tileAttribution": "" };
+  var script = document.currentScript;
+  var SCRIPT_ORIGIN = script && script.src ? new URL(script.src, window.location.href).origin : window.location.origin;
+  var FILTERS = [["language", "Language"], ["service", "Service"], ["segment", "Segment"], ["type", "Partner type"], ["track", "Track"]];
+  var RADII = [10, 25, 50, 100, 250, 500, 1000, 2500];
+  var vocabularyCache = {};
+
+  var CSS = [
+    ":host { all: initial !important; display: block !important; visibility: visible !important; opacity: 1 !important;",
+    "  position: static !important; contain: content; box-sizing: border-box !important;",
+    "  font-family: var(--pl-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif) !important; font-size: 16px !important;",
+    "  line-height: 1.45 !important; color: var(--pl-text, #1f1f29) !important; background: var(--pl-background, #fff) !important;",
+    "  border: 1px solid var(--pl-border, #d5d5de) !important; border-radius: var(--pl-radius, 6px) !important; padding: 12px !important; text-align: start !important; }",
+    ":host([hidden]) { display: none !important; }",
+    "*, *::before, *::after { box-sizing: border-box; }",
+    ".pl-form { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 8px; align-items: end; margin: 0 0 8px; }",
+    "label { display: block; font-weight: 600; font-size: 14px; }",
+    "input, select { display: block; width: 100%; margin-top: 2px; font: inherit; font-size: 15px; padding: 6px 8px; color: inherit; background: #fff;",
+    "  border: 1px solid #8a8a99; border-radius: var(--pl-radius, 6px); }",
+    "button { font: inherit; font-size: 15px; cursor: pointer; padding: 7px 14px; border-radius: var(--pl-radius, 6px);",
+    "  border: 1px solid var(--pl-accent, #5a2ca0); background: var(--pl-accent, #5a2ca0); color: var(--pl-accent-text, #fff); }",
+    "button[disabled] { opacity: .5; cursor: default; }",
+    "button.secondary { background: #fff; color: var(--pl-accent, #5a2ca0); }",
+    ":focus-visible { outline: 3px solid var(--pl-focus, #e24329); outline-offset: 2px; }",
+    ".locked { font-size: 14px; padding: 7px 0; }",
+    ".locked strong { display: block; }",
+    ".status { margin: 6px 0; color: var(--pl-muted, #555566); font-size: 15px; }",
+    ".status.error { color: #a4221b; }",
+    "ol { list-style: none; margin: 0; padding: 0; }",
+    "li.result { display: flex; gap: 10px; padding: 10px 0; border-top: 1px solid var(--pl-border, #d5d5de); }",
+    "img.logo, .logo { width: 40px; height: 40px; flex: none; border-radius: var(--pl-radius, 6px); border: 1px solid var(--pl-border, #d5d5de); object-fit: contain; background: #fff; }",
+    ".logo { display: grid; place-items: center; font-weight: 700; color: var(--pl-accent, #5a2ca0); }",
+    ".body { min-width: 0; flex: 1; }",
+    "h3 { margin: 0; font-size: 17px; overflow-wrap: anywhere; }",
+    "a { color: var(--pl-accent, #5a2ca0); }",
+    ".explain, .facts { margin: 2px 0 0; font-size: 14px; color: var(--pl-muted, #555566); overflow-wrap: anywhere; }",
+    ".badge { display: inline-block; margin-left: 6px; font-size: 12px; font-weight: 600; padding: 0 7px; border-radius: 999px; vertical-align: middle; }",
+    ".badge-select { background: #fff1d6; color: #7a4c00; border: 1px solid #e0b860; }",
+    ".badge-open { background: #e6f0ff; color: #1a4f9c; border: 1px solid #9bb8e6; }",
+    ".pager { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin-top: 8px; font-size: 14px; }",
+    ".map { height: 260px; margin-top: 8px; border: 1px solid var(--pl-border, #d5d5de); border-radius: var(--pl-radius, 6px); }",
+    ".map[hidden], [hidden] { display: none !important; }",
+    ".sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }"
+  ].join("\n");
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text != null) node.textContent = String(text);
+    return node;
+  }
+
+  function list(value) {
+    return (value || "").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+  }
+
+  function vocabularies(base) {
+    if (!vocabularyCache[base]) {
+      vocabularyCache[base] = fetch(base + "/api/v1/vocabularies", { credentials: "omit" })
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (body) { return body.vocabularies || body; })
+        .catch(function () { return {}; });
+    }
+    return vocabularyCache[base];
+  }
+
+  function labelFor(vocab, kind, code) {
+    var entries = vocab && vocab[kind];
+    if (!entries) return code;
+    if (Array.isArray(entries)) {
+      for (var i = 0; i < entries.length; i++) {
+        if (entries[i].code === code || entries[i].value === code) return entries[i].label || entries[i].name || code;
+      }
+      return code;
+    }
+    var found = entries[code];
+    return typeof found === "string" ? found : (found && (found.label || found.name)) || code;
+  }
+
+  function attachStyles(root) {
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      root.appendChild(el("style", {}, CSS));
+    }
+  }
+
+  var counter = 0;
+
+  class PartnerLocator extends HTMLElement {
+    static get observedAttributes() {
+      return ["q", "near", "radius-km", "language", "service", "segment", "type", "track", "per-page", "lock", "map", "api"];
+    }
+
+    constructor() {
+      super();
+      this._root = this.attachShadow({ mode: "open" });
+      attachStyles(this._root);
+      this._uid = "pl" + (++counter);
+      this._page = 1;
+      this._built = false;
+      this._timer = null;
+    }
+
+    connectedCallback() {
+      if (!this._built) this._build();
+      this._schedule();
+    }
+
+    attributeChangedCallback() {
+      if (this._built) { this._applyPresets(); this._schedule(); }
+    }
+
+    get base() {
+      return (this.getAttribute("api") || SCRIPT_ORIGIN).replace(/\/+$/, "");
+    }
+
+    get locked() { return list(this.getAttribute("lock")); }
+
+    _schedule() {
+      var self = this;
+      clearTimeout(this._timer);
+      this._timer = setTimeout(function () { self._page = 1; self.search(); }, 0);
+    }
+
+    _build() {
+      var self = this;
+      var id = this._uid;
+      var wrap = el("div", { class: "pl", part: "container" });
+      var form = el("form", { class: "pl-form", role: "search", "aria-label": "Partner search" });
+      this._inputs = {};
+
+      function field(name, text, input) {
+        var label = el("label", { for: id + "-" + name }, text);
+        input.id = id + "-" + name;
+        input.name = name;
+        label.appendChild(input);
+        form.appendChild(label);
+        self._inputs[name] = input;
+      }
+      field("q", "Keyword", el("input", { type: "search", maxlength: "200", autocomplete: "off" }));
+      field("near", "Place", el("input", { type: "text", maxlength: "200", autocomplete: "off", placeholder: "City or country" }));
+      var radius = el("select");
+      RADII.forEach(function (r) { radius.appendChild(el("option", { value: String(r) }, r.toLocaleString("en") + " km")); });
+      field("radius_km", "Within", radius);
+
+      this._filterSlots = {};
+      FILTERS.forEach(function (f) {
+        var slot = el("div", { class: "filter", "data-filter": f[0] });
+        form.appendChild(slot);
+        self._filterSlots[f[0]] = slot;
+      });
+      var submit = el("button", { type: "submit" }, "Search");
+      form.appendChild(submit);
+      form.addEventListener("submit", function (event) { event.preventDefault(); self._page = 1; self.search(); });
+
+      this._status = el("p", { class: "status", role: "status", "aria-live": "polite" });
+      this._list = el("ol", { class: "results", "aria-label": "Partners" });
+      var pager = el("nav", { class: "pager", "aria-label": "Result pages" });
+      this._prev = el("button", { type: "button", class: "secondary" }, "‹ Previous");
+      this._next = el("button", { type: "button", class: "secondary" }, "Next ›");
+      this._pageInfo = el("span");
+      this._prev.addEventListener("click", function () { self._page -= 1; self.search(); });
+      this._next.addEventListener("click", function () { self._page += 1; self.search(); });
+      pager.append(this._prev, this._pageInfo, this._next);
+      this._pager = pager;
+      this._mapBox = el("div", { class: "map", role: "region", "aria-label": "Map of the partners (the list has the same partners)" });
+      this._mapBox.hidden = true;
+
+      wrap.append(form, this._status, this._list, pager, this._mapBox);
+      this._root.appendChild(wrap);
+      this._form = form;
+      this._built = true;
+      this._applyPresets();
+    }
+
+    _applyPresets() {
+      var self = this;
+      this._inputs.q.value = this.getAttribute("q") || "";
+      this._inputs.near.value = this.getAttribute("near") || "";
+      var radius = this.getAttribute("radius-km");
+      if (radius) {
+        if (!RADII.some(function (r) { return String(r) === radius; })) {
+          this._inputs.radius_km.appendChild(el("option", { value: radius }, radius + " km"));
+        }
+        this._inputs.radius_km.value = radius;
+      } else {
+        this._inputs.radius_km.value = "100";
+      }
+      this._selected = {};
+      FILTERS.forEach(function (f) { self._selected[f[0]] = list(self.getAttribute(f[0])); });
+      this._renderFilters({}, null);
+    }
+
+    _renderFilters(facets, vocab) {
+      var self = this;
+      FILTERS.forEach(function (f) {
+        var name = f[0], text = f[1], slot = self._filterSlots[name];
+        var chosen = self._selected[name] || [];
+        slot.textContent = "";
+        if (self.locked.indexOf(name) >= 0) {
+          var fixed = el("div", { class: "locked" });
+          fixed.appendChild(el("strong", {}, text));
+          fixed.appendChild(document.createTextNode(chosen.map(function (c) { return labelFor(vocab, name, c); }).join(", ") || "Any"));
+          slot.appendChild(fixed);
+          return;
+        }
+        var select = el("select", { id: self._uid + "-" + name, name: name });
+        select.appendChild(el("option", { value: "" }, "Any"));
+        var counts = (facets && facets[name]) || {};
+        var values = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; });
+        chosen.forEach(function (c) { if (values.indexOf(c) < 0) values.push(c); });
+        values.forEach(function (v) {
+          var label = labelFor(vocab, name, v) + (v in counts ? " (" + counts[v] + ")" : "");
+          var option = el("option", { value: v }, label);
+          if (chosen.indexOf(v) >= 0) option.selected = true;
+          select.appendChild(option);
+        });
+        if (chosen.length > 1) select.multiple = true;
+        select.addEventListener("change", function () {
+          self._selected[name] = Array.prototype.filter.call(select.selectedOptions, function (o) { return o.value; })
+            .map(function (o) { return o.value; });
+          self._page = 1;
+          self.search();
+        });
+        var label = el("label", { for: select.id }, text);
+        label.appendChild(select);
+        slot.appendChild(label);
+      });
+    }
+
+    _params() {
+      var params = new URLSearchParams();
+      var q = this._inputs.q.value.trim(), near = this._inputs.near.value.trim();
+      if (q) params.set("q", q);
+      if (near) { params.set("near", near); params.set("radius_km", this._inputs.radius_km.value); }
+      var self = this;
+      FILTERS.forEach(function (f) { (self._selected[f[0]] || []).forEach(function (v) { params.append(f[0], v); }); });
+      var perPage = parseInt(this.getAttribute("per-page") || "10", 10);
+      params.set("per_page", String(Math.max(1, Math.min(perPage || 10, 100))));
+      params.set("page", String(this._page));
+      params.set("facets", FILTERS.map(function (f) { return f[0]; }).join(","));
+      return params;
+    }
+
+    search() {
+      var self = this;
+      var base = this.base;
+      var params = this._params();
+      var ticket = (this._ticket = (this._ticket || 0) + 1);
+      this._status.classList.remove("error");
+      this._status.textContent = "Searching…";
+      this.setAttribute("aria-busy", "true");
+      return Promise.all([
+        fetch(base + "/api/v1/search?" + params.toString(), { credentials: "omit", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); }),
+        vocabularies(base)
+      ]).then(function (both) {
+        if (ticket !== self._ticket) return;
+        var res = both[0], vocab = both[1];
+        self.removeAttribute("aria-busy");
+        if (!res.ok) {
+          var err = (res.body && res.body.error) || {};
+          self._status.classList.add("error");
+          self._status.textContent = err.message || "The search did not work.";
+          self._list.textContent = "";
+          self._pager.hidden = true;
+          return;
+        }
+        self._show(res.body, vocab);
+      }).catch(function () {
+        if (ticket !== self._ticket) return;
+        self.removeAttribute("aria-busy");
+        self._status.classList.add("error");
+        self._status.textContent = "The partner search is not reachable right now.";
+      });
+    }
+
+    _show(body, vocab) {
+      var self = this;
+      this._renderFilters(body.facets || {}, vocab);
+      var total = body.total || 0;
+      var where = body.query && body.query.location ? " near " + body.query.location.label : "";
+      this._status.textContent = total === 0
+        ? "No partners found" + where + ". Try a larger radius or fewer filters."
+        : total.toLocaleString("en") + (total === 1 ? " partner" : " partners") + where;
+      this._list.textContent = "";
+      (body.results || []).forEach(function (item) { self._list.appendChild(self._item(item, vocab)); });
+      var pages = Math.max(1, Math.ceil(total / (body.per_page || 1)));
+      this._pager.hidden = pages <= 1;
+      this._prev.disabled = this._page <= 1;
+      this._next.disabled = this._page >= pages;
+      this._pageInfo.textContent = "Page " + this._page + " of " + pages;
+      this._updateMap(body.results || [], body.query && body.query.location);
+    }
+
+    _item(item, vocab) {
+      var li = el("li", { class: "result" });
+      if (item.logo_url && /^https?:/i.test(item.logo_url)) {
+        li.appendChild(el("img", { class: "logo", src: item.logo_url, alt: "", loading: "lazy", referrerpolicy: "no-referrer" }));
+      } else {
+        li.appendChild(el("span", { class: "logo", "aria-hidden": "true" }, (item.name || "?").charAt(0)));
+      }
+      var body = el("div", { class: "body" });
+      var h = el("h3");
+      var link = el("a", { href: this.base + (item.url || "/partners/" + encodeURIComponent(item.slug)), target: "_blank", rel: "noopener", dir: "auto" }, item.name);
+      h.appendChild(link);
+      h.appendChild(el("span", { class: "badge badge-" + (item.track === "select" ? "select" : "open") }, labelFor(vocab, "track", item.track)));
+      body.appendChild(h);
+      var distance = item.serves_remotely ? "serves your area remotely"
+        : (item.distance_km == null ? "" : (item.distance_km < 10 ? item.distance_km.toFixed(1) : Math.round(item.distance_km).toLocaleString("en")) + " km");
+      var words = [distance, labelFor(vocab, "track", item.track) + " partner", "profile " + item.completeness + "% complete"].filter(Boolean);
+      body.appendChild(el("p", { class: "explain" }, words.join(" · ")));
+      var facts = [];
+      if (item.languages && item.languages.length) facts.push("Languages: " + item.languages.map(function (c) { return labelFor(vocab, "language", c); }).join(", "));
+      if (item.services && item.services.length) facts.push("Services: " + item.services.map(function (c) { return labelFor(vocab, "service", c); }).join(", "));
+      if (facts.length) body.appendChild(el("p", { class: "facts" }, facts.join(" · ")));
+      li.appendChild(body);
+      return li;
+    }
+
+    _updateMap(results, location) {
+      if ((this.getAttribute("map") || "").toLowerCase() !== "true" || !CONFIG.tileUrl) { this._mapBox.hidden = true; return; }
+      var self = this;
+      this._mapBox.hidden = false;
+      loadLeaflet(this.base, this._root).then(function (L) {
+        if (!self._map) {
+          self._map = L.map(self._mapBox, { scrollWheelZoom: false });
+          L.tileLayer(CONFIG.tileUrl, { attribution: CONFIG.tileAttribution, maxZoom: 18 }).addTo(self._map);
+        }
+        if (self._layer) self._map.removeLayer(self._layer);
+        self._layer = L.layerGroup();
+        var bounds = [];
+        results.forEach(function (item) {
+          var o = item.nearest_office;
+          if (!o || o.lat == null) return;
+          var popup = el("span", {}, item.name);
+          L.marker([o.lat, o.lon], { title: item.name, alt: item.name }).bindPopup(popup).addTo(self._layer);
+          bounds.push([o.lat, o.lon]);
+        });
+        if (location) bounds.push([location.lat, location.lon]);
+        self._layer.addTo(self._map);
+        self._map.invalidateSize();
+        if (bounds.length === 1) self._map.setView(bounds[0], 9);
+        else if (bounds.length) self._map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });
+        else self._map.setView([30, 0], 1);
+      }).catch(function () { self._mapBox.hidden = true; });
+    }
+  }
+
+  var leafletPromise = null;
+  function loadLeaflet(base, root) {
+    if (!root.querySelector("link[data-leaflet]")) {
+      root.appendChild(el("link", { rel: "stylesheet", href: base + "/static/vendor/leaflet/leaflet.css", "data-leaflet": "" }));
+    }
+    if (window.L && window.L.map) return Promise.resolve(window.L);
+    if (!leafletPromise) {
+      leafletPromise = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = base + "/static/vendor/leaflet/leaflet.js";
+        tag.async = true;
+        tag.onload = function () { window.L ? resolve(window.L) : reject(new Error("no Leaflet")); };
+        tag.onerror = reject;
+        document.head.appendChild(tag);
+      });
+    }
+    return leafletPromise;
+  }
+
+  window.customElements.define("partner-locator", PartnerLocator);
+})();
