@@ -1,2 +1,50 @@
-"""CLI commands of this area."""
-from locator.cli import main, pass_services  # noqa: F401
+"""CLI commands of this area: `locator search` (the API's parameters as options) and `locator reindex`."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from locator.cli import main, pass_services
+from locator.search.query import FILTERS, SearchQuery
+
+
+def _search_options(fn):
+    """One option per API parameter (filters repeatable), named like the API with dashes."""
+    flags = [
+        click.option("--q", "q", default=None, help="Free text."),
+        click.option("--near", default=None, help="A place: city, 'City, Country', postal code, country."),
+        click.option("--lat", default=None), click.option("--lon", default=None),
+        click.option("--radius-km", "radius_km", default=None),
+        *(click.option(f"--{name}", name, multiple=True, help=f"Filter ({name}); repeatable.") for name in FILTERS),
+        click.option("--track", default=None), click.option("--include-remote", "include_remote", default=None),
+        click.option("--sort", default=None), click.option("--page", default=None),
+        click.option("--per-page", "per_page", default=None), click.option("--facets", default=None),
+        click.option("--explain", default=None), click.option("--format", "fmt", default="json", type=click.Choice(["json", "geojson"])),
+        click.option("--seller", is_flag=True, help="Search as a seller: unpublished partners and internal fields."),
+    ]
+    for flag in reversed(flags):
+        fn = flag(fn)
+    return fn
+
+
+@main.command("search")
+@_search_options
+@pass_services
+def search_command(services, fmt: str, seller: bool, **options) -> None:
+    """Search like GET /api/v1/search and print the same JSON."""
+    from locator.web.formatters import render
+
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in options.items() if v not in (None, ())}
+    query = SearchQuery.from_params(params, services.config, audience="seller" if seller else "public", strict=True)
+    body, _ = render(services.locator.search(query), fmt)
+    click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+
+
+@main.command("reindex")
+@pass_services
+def reindex_command(services) -> None:
+    """Rebuild the search index from the store (beside the live one, then swap)."""
+    report = services.locator.reindex()
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
+    click.echo(f"indexed {report.partners} partners at change {report.marker} into {report.path} ({timings})")

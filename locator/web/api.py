@@ -1,3 +1,148 @@
-from flask import Blueprint
+"""API v1: parse → Locator → format. JSON or GeoJSON; errors via locator.web.errors."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_cors import CORS
+
+from locator import vocab
+from locator.auth import verify_token
+from locator.errors import InvalidParameter, LocatorError, NotFound, Unauthorized
+from locator.search.query import SearchQuery
+from locator.web import formatters
+from locator.web.app import services
 
 bp = Blueprint("api", __name__)
+V1 = "/api/v1"
+MAX_URL_BYTES = 8192
+SUGGEST_LIMIT = 10
+
+
+class UriTooLong(LocatorError):
+    status = 414
+    code = "uri_too_long"
+
+
+class PayloadTooLarge(LocatorError):
+    status = 413
+    code = "payload_too_large"
+
+
+@bp.record_once
+def _cors(state) -> None:
+    origins = [o.strip() for o in state.app.config["LOCATOR"].cors_origins.split(",") if o.strip()]
+    CORS(
+        state.app,
+        resources={r"/api/*": {"origins": "*" if origins in ([], ["*"]) else origins}},
+        allow_headers=["Authorization", "Content-Type", "If-None-Match"],
+        expose_headers=["ETag"],
+        methods=["GET", "HEAD", "OPTIONS"],
+    )
+
+
+@bp.before_request
+def _limits() -> None:
+    if len(request.query_string) > MAX_URL_BYTES:
+        raise UriTooLong(f"the query string is longer than {MAX_URL_BYTES} bytes")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    if request.content_length and limit and request.content_length > limit:
+        raise PayloadTooLarge(f"the request body is larger than {limit} bytes")
+
+
+def audience() -> str:
+    """'seller' for a valid bearer token, 'public' without one; a bad token is a 401."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return "public"
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("use Authorization: Bearer <token>", field="Authorization")
+    with services().db.session() as session:
+        if verify_token(session, token.strip()) is None:
+            raise Unauthorized("invalid or revoked token", field="Authorization")
+    return "seller"
+
+
+def output_format() -> str:
+    requested = request.args.get("format")
+    if requested is not None:
+        if requested not in formatters.FORMATTERS:
+            raise InvalidParameter(f"format must be one of {', '.join(formatters.FORMATTERS)}", field="format")
+        return requested
+    best = request.accept_mimetypes.best_match(["application/json", "application/geo+json"], "application/json")
+    return "geojson" if best == "application/geo+json" else "json"
+
+
+def cached_json(body, mimetype: str, who: str) -> Response:
+    """A JSON response with an ETag over its bytes; 304 when the client already has it."""
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    etag = hashlib.sha256(data).hexdigest()[:32]
+    response = Response(data, mimetype=mimetype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-store" if who == "seller" else "public, max-age=30"
+    response.vary.update(("Accept", "Authorization"))
+    return response.make_conditional(request)
+
+
+@bp.get(f"{V1}/search")
+def search():
+    who = audience()
+    fmt = output_format()
+    query = SearchQuery.from_params(
+        request.args, current_app.config["LOCATOR"], audience=who, strict=True, allowed_extra=("format",)
+    )
+    body, mimetype = formatters.render(services().locator.search(query), fmt)
+    return cached_json(body, mimetype, who)
+
+
+@bp.get(f"{V1}/partners/<slug>")
+def partner(slug: str):
+    who = audience()
+    profile = services().locator.partner(slug, audience=who)
+    if profile is None:
+        raise NotFound(f"no partner {slug!r}", field="slug")
+    return cached_json(profile, "application/json", who)
+
+
+@bp.get(f"{V1}/suggest")
+def suggest():
+    who = audience()
+    prefix = (request.args.get("q") or "").strip()
+    if len(prefix) > 100:
+        raise InvalidParameter("q is longer than 100 characters", field="q")
+    items = services().locator.suggest(prefix, limit=SUGGEST_LIMIT, audience=who) if prefix else []
+    return cached_json({"q": prefix, "items": items}, "application/json", who)
+
+
+@bp.get(f"{V1}/geocode")
+def geocode():
+    text = (request.args.get("q") or "").strip()
+    if not text:
+        raise InvalidParameter("q is required", field="q")
+    if len(text) > 200:
+        raise InvalidParameter("q is longer than 200 characters", field="q")
+    query = SearchQuery(near=text)
+    location = services().locator.resolve(query)
+    return cached_json({"q": text, "location": asdict(location)}, "application/json", "public")
+
+
+@bp.get(f"{V1}/vocabularies")
+def vocabularies():
+    return cached_json(vocab.all_vocabularies(), "application/json", "public")
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    from locator.web.openapi import document
+
+    return cached_json(document(), "application/json", "public")
+
+
+@bp.get("/api/docs")
+def docs():
+    from locator.web.openapi import document
+
+    return render_template("api/docs.html", spec=document())

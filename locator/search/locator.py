@@ -1,0 +1,320 @@
+"""The search orchestrator: resolve the place → candidates (text ∩ geo ∩ filters) → facets → rank → page."""
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from locator.config import Config
+from locator.db import Database
+from locator.errors import UnknownPlace
+from locator.models import Partner
+from locator.search import facets as facet_counts
+from locator.search import index, ranking, retrieval
+from locator.search.analysis import fold_text
+from locator.search.query import SearchQuery
+from locator.search.readmodel import ReadModel, load_docs
+from locator.search.results import Location, NearestOffice, ResultItem, SearchResults
+from locator.store import last_change_id, partner_record
+
+log = logging.getLogger(__name__)
+
+# A delta bigger than this (partners) rebuilds the index instead of growing the overlay.
+REBUILD_DELTA = 5000
+EXACT_SORT_MARGIN = 0.02  # relative: spherical distances this close to the page's last one are refined
+
+
+class Locator:
+    def __init__(self, config: Config, db: Database, geocoder: Any):
+        self.config = config
+        self.db = db
+        self.geocoder = geocoder
+        self.weights = ranking.Weights.from_config(config)
+        self._model: ReadModel | None = None
+        self._build: Path | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ search
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        model = self.model()
+        location = self.resolve(query)
+        radius = self.radius(query, location)
+
+        base = retrieval.visible(model, query.audience)
+        text = retrieval.text_scores(model, query.q)
+        if text is not None:
+            base &= text > 0
+        inside, remote, rank_distance = self._geo(model, query, location, radius)
+        if inside is not None:
+            base &= inside | remote
+        filters = retrieval.filter_masks(model, query)
+        matched = base.copy()
+        for mask in filters.values():
+            matched &= mask
+
+        rows = np.flatnonzero(matched)
+        is_remote = remote[rows] if remote is not None else np.zeros(len(rows), dtype=bool)
+        components = ranking.Components(
+            text=text[rows] if text is not None else None,
+            distance_km=rank_distance[rows] if rank_distance is not None else None,
+            completeness=model.completeness[rows],
+            select=model.select[rows],
+        )
+        parts = ranking.parts(components, self.weights)
+        score = sum(parts.values()) if len(rows) else np.zeros(0)
+        order = self._order(model, query, location, rows, score, is_remote)
+        start = (query.page - 1) * query.per_page
+        page = order[start : start + query.per_page]
+        items = [
+            self._item(model, query, location, int(rows[i]), bool(is_remote[i]), float(score[i]),
+                       {k: float(v[i]) for k, v in parts.items()}, components, i)
+            for i in page
+        ]
+        echo = query.echo()
+        echo["radius_km"] = radius
+        return SearchResults(
+            query=echo,
+            location=location,
+            total=len(rows),
+            page=query.page,
+            per_page=query.per_page,
+            results=items,
+            facets=facet_counts.count(model, base, filters, query.facets) if query.facets else {},
+        )
+
+    def resolve(self, query: SearchQuery) -> Location | None:
+        if query.lat is not None and query.lon is not None:
+            return Location(query.lat, query.lon, f"{query.lat:.5f}, {query.lon:.5f}", "coordinates", None, "point")
+        if not query.near:
+            return None
+        location = self.geocoder.geocode(query.near)
+        if location is None:
+            suggestions = list(self.geocoder.similar(query.near, limit=5))
+            raise UnknownPlace(f"unknown place {query.near!r}", field="near", suggestions=suggestions)
+        return location
+
+    def radius(self, query: SearchQuery, location: Location | None) -> float | None:
+        """The radius searched: none without a location or for a country (its offices and servers)."""
+        if location is None or location.kind == "country":
+            return None
+        return query.radius_km or self.config.default_radius_km
+
+    def _geo(self, model: ReadModel, query: SearchQuery, location: Location | None, radius: float | None):
+        """(rows there, rows serving it remotely, distance used for ranking) or Nones without a place."""
+        if location is None:
+            return None, None, None
+        if location.kind == "country":
+            inside = model.csr["office_country"].rows_with_any([location.country], model.size)
+            rank_distance = np.zeros(model.size)
+        else:
+            nearby = retrieval.within_radius(model, location.lat, location.lon, radius)
+            inside, rank_distance = nearby.inside, nearby.distance
+        remote = np.zeros(model.size, dtype=bool)
+        if query.include_remote:
+            remote = retrieval.serving(model, location) & ~inside
+            rank_distance = np.where(remote, self.config.remote_distance_km, rank_distance)
+        return inside, remote, rank_distance
+
+    def _order(self, model, query, location, rows, score, is_remote) -> np.ndarray:
+        tiebreak = model.name_rank[rows]
+        if query.sort != "distance":
+            return ranking.order(query.sort, tiebreak, score=score, completeness=model.completeness[rows])
+        distance = retrieval.row_distances(model, rows, location.lat, location.lon)
+        order = ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote)
+        # Spherical distances can misorder partners within 0.6 %: refine everything that could
+        # reach the pages up to this one with exact geodesics, then order again.
+        end = min(query.page * query.per_page, len(rows)) - 1
+        if end < 0:
+            return order
+        last = order[end]
+        cutoff = distance[last] * (1 + EXACT_SORT_MARGIN) + 0.01
+        refine = (is_remote < is_remote[last]) | ((is_remote == is_remote[last]) & (distance <= cutoff))
+        refine_at = np.flatnonzero(refine)
+        distance = distance.copy()
+        distance[refine_at] = retrieval.row_distances(model, rows[refine_at], location.lat, location.lon, exact=True)
+        return ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote)
+
+    def _item(self, model, query, location, row, remote, score, parts, components, i) -> ResultItem:
+        record = model.records[row]
+        nearest, distance = None, None
+        if location is not None:
+            found = retrieval.nearest_office(model, row, location.lat, location.lon)
+            if found is not None:
+                office = record["offices"][found[0]]
+                nearest = NearestOffice(office["label"], office["city"], office["country"], office["lat"], office["lon"])
+                distance = round(found[1], 3)
+        explain = None
+        if query.explain:
+            explain = {
+                "distance_km": distance,
+                "ranking_distance_km": (
+                    round(float(components.distance_km[i]), 3) if components.distance_km is not None else None
+                ),
+                "text": round(float(components.text[i]), 4) if components.text is not None else None,
+                "completeness": record["completeness"],
+                "track": record["track"],
+                "serves_remotely": remote,
+                "weighted": {k: round(v, 6) for k, v in parts.items()},
+                "score": round(score, 6),
+            }
+        return ResultItem(
+            id=record["id"],
+            slug=record["slug"],
+            name=record["name"],
+            track=record["track"],
+            types=record["types"],
+            languages=record["languages"],
+            services=record["services"],
+            segments=record["segments"],
+            completeness=record["completeness"],
+            distance_km=distance,
+            nearest_office=nearest,
+            serves_remotely=remote,
+            url=f"/partners/{record['slug']}",
+            score=round(score, 6),
+            logo_url=record["logo_url"],
+            website=record["website"],
+            description=record["description"],
+            countries=record["countries"],
+            explain=explain,
+            internal=dict(record["internal"]) if query.audience == "seller" else None,
+            published=record["published"],
+        )
+
+    # ------------------------------------------------------------ profiles and suggestions
+
+    def partner(self, slug: str, audience: str = "public") -> dict[str, Any] | None:
+        """A partner's full profile from the store (the source of truth), or None when not visible."""
+        with self.db.session() as session:
+            partner = session.scalar(
+                select(Partner).options(selectinload(Partner.offices)).where(Partner.slug == slug)
+            )
+            if partner is None or (audience != "seller" and not partner.published):
+                return None
+            profile = partner_record(partner)
+            profile["completeness"] = partner.completeness
+            profile["completeness_breakdown"] = dict(partner.completeness_breakdown or {})
+            profile["url"] = f"/partners/{partner.slug}"
+        if audience != "seller":
+            profile.pop("internal", None)
+        return profile
+
+    def suggest(self, prefix: str, limit: int = 10, audience: str = "public") -> list[dict[str, Any]]:
+        """Partner names (by name or a word of it) then places starting with the prefix."""
+        folded = fold_text(prefix)
+        if not folded:
+            return []
+        model = self.model()
+        keys, key_rows = model.suggest_keys
+        lo, hi = np.searchsorted(keys, [folded, folded + "\uffff"])
+        visible = retrieval.visible(model, audience)
+        rows = np.unique(key_rows[lo:hi])
+        rows = rows[visible[rows]]
+        best = rows[np.lexsort((model.name_rank[rows], -model.completeness[rows]))][: max(1, limit // 2)]
+        items: list[dict[str, Any]] = [
+            {"kind": "partner", "label": model.records[r]["name"], "slug": model.records[r]["slug"],
+             "url": f"/partners/{model.records[r]['slug']}"}
+            for r in best.tolist()
+        ]
+        for place in self.geocoder.suggest(prefix, limit=limit - len(items)):
+            items.append({"kind": "place", "label": place.label, "lat": place.lat, "lon": place.lon,
+                          "country": place.country, "place_kind": place.kind})
+        return items[:limit]
+
+    # ------------------------------------------------------------ freshness
+
+    def close(self) -> None:
+        with self._lock:
+            self._model, self._build = None, None
+
+    def model(self) -> ReadModel:
+        """The current read model; at most every index_poll_s it follows the store's change marker."""
+        if self._model is not None and time.monotonic() - self._checked < self.config.index_poll_s:
+            return self._model
+        with self._lock:
+            if self._model is None or time.monotonic() - self._checked >= self.config.index_poll_s:
+                self._refresh()
+                self._checked = time.monotonic()
+        return self._model
+
+    def refresh(self) -> ReadModel:
+        """Follow the change marker now (after a write, or from a test)."""
+        with self._lock:
+            self._refresh()
+            self._checked = time.monotonic()
+        return self._model
+
+    def reindex(self) -> index.BuildReport:
+        with self._build_lock():
+            report = index.build(self.db, self.config.index_dir)
+        with self._lock:
+            self._model, self._build = None, None
+            self._refresh()
+        return report
+
+    def _refresh(self) -> None:
+        build = index.current_dir(self.config.index_dir)
+        if build is None:
+            with self._build_lock():
+                build = index.current_dir(self.config.index_dir)  # another process may have built it
+                if build is None:
+                    build = index.build(self.db, self.config.index_dir).path
+        if build != self._build or self._model is None:
+            model = ReadModel.load(build / index.SNAPSHOT)
+            if model is None:  # unreadable (older format, disk trouble): rebuild from the store
+                with self._build_lock():
+                    build = index.build(self.db, self.config.index_dir).path
+                model = ReadModel.load(build / index.SNAPSHOT)
+            self._model, self._build = model, build
+        with self.db.session() as session:
+            newest = last_change_id(session)
+            if newest > self._model.marker:
+                ids, newest = index.changed_partners(session, self._model.marker)
+                if len(ids) > REBUILD_DELTA:
+                    session.rollback()
+                    self._rebuild_for_delta()
+                    return
+                docs = load_docs(session, ids)
+                self._model = self._model.with_docs(docs, ids, newest)
+        if index.read_marker(build) < self._model.marker:
+            try:
+                index.sync_segments(self.db, self.config.index_dir)
+            except Exception:  # the segments only serve maintenance: searches go on from the model
+                log.exception("could not update the Whoosh segments in %s", build)
+
+    def _rebuild_for_delta(self) -> None:
+        with self._build_lock():
+            build = index.current_dir(self.config.index_dir)
+            model = ReadModel.load(build / index.SNAPSHOT) if build is not None else None
+            with self.db.session() as session:
+                current = last_change_id(session)
+            if model is None or current - model.marker > REBUILD_DELTA:  # nobody rebuilt it meanwhile
+                build = index.build(self.db, self.config.index_dir).path
+                model = ReadModel.load(build / index.SNAPSHOT)
+        with self.db.session() as session:
+            ids, newest = index.changed_partners(session, model.marker)
+            if ids:
+                model = model.with_docs(load_docs(session, ids), ids, newest)
+        self._model, self._build = model, build
+
+    @contextmanager
+    def _build_lock(self):
+        """One build at a time per index_dir across processes (the others wait, then load it)."""
+        root = Path(self.config.index_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        with open(root / ".build.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)

@@ -1,0 +1,139 @@
+"""Parsing and validation of search parameters (API query string, page form, CLI options alike)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from locator import vocab
+from locator.errors import InvalidParameter
+from locator.search.query import FACETS, FILTERS, PARAMETERS, SORTS
+
+MAX_PAGE = 1000
+MAX_NEAR_LENGTH = 200
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+# Filter names whose vocabulary has another name in locator.vocab.
+VOCAB_KIND = {"language": "language", "service": "service", "segment": "segment", "type": "type",
+              "country": "country", "certification": "certification"}
+
+
+def getlist(params: Any, name: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        values = params.getlist(name)
+    else:
+        value = params.get(name)
+        values = [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+    return [str(v) for v in values]
+
+
+def names(params: Any) -> list[str]:
+    return list(params.keys())
+
+
+def single(params: Any, name: str) -> str | None:
+    values = getlist(params, name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise InvalidParameter(f"{name} may be given once", field=name)
+    return values[0].strip()
+
+
+def number(params: Any, name: str, kind=float, low: float | None = None, high: float | None = None) -> Any:
+    raw = single(params, name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise InvalidParameter(f"{name} must be a{'n integer' if kind is int else ' number'}, not {raw[:40]!r}", field=name) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidParameter(f"{name} must be a finite number", field=name)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise InvalidParameter(f"{name} must be between {low:g} and {high:g}", field=name)
+    return value
+
+
+def boolean(params: Any, name: str, default: bool) -> bool:
+    raw = single(params, name)
+    if raw is None:
+        return default
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise InvalidParameter(f"{name} must be true or false (1 or 0)", field=name)
+
+
+def codes(params: Any, name: str, limit: int) -> tuple[str, ...]:
+    """A repeatable filter: values repeated or comma-separated, normalised and checked."""
+    values: list[str] = []
+    for raw in getlist(params, name):
+        values.extend(v for v in raw.split(",") if v.strip())
+    if len(values) > limit:
+        raise InvalidParameter(f"at most {limit} values for {name}", field=name)
+    kind = VOCAB_KIND[name]
+    out = []
+    for value in values:
+        code = vocab.normalise_code(kind, value)
+        if not vocab.is_valid(kind, code):
+            raise InvalidParameter(f"unknown {name} {value.strip()[:40]!r}", field=name)
+        out.append(code)
+    return tuple(dict.fromkeys(out))
+
+
+def parse(cls, params: Any, config, audience: str, strict: bool, allowed_extra: tuple[str, ...]):
+    if strict:
+        for name in names(params):
+            if name not in PARAMETERS and name not in allowed_extra:
+                raise InvalidParameter(f"unknown parameter {name[:40]!r}", field=name[:40])
+    q = " ".join((single(params, "q") or "").split())
+    if len(q) > config.max_query_length:
+        raise InvalidParameter(f"q is longer than {config.max_query_length} characters", field="q")
+    if "\x00" in q:
+        raise InvalidParameter("q contains a NUL character", field="q")
+    near = single(params, "near") or None
+    if near is not None and len(near) > MAX_NEAR_LENGTH:
+        raise InvalidParameter(f"near is longer than {MAX_NEAR_LENGTH} characters", field="near")
+    lat = number(params, "lat", float, -90, 90)
+    lon = number(params, "lon", float, -180, 180)
+    if (lat is None) != (lon is None):
+        missing = "lon" if lon is None else "lat"
+        raise InvalidParameter("lat and lon must be given together", field=missing)
+    if near and lat is not None:
+        raise InvalidParameter("give near or lat/lon, not both", field="near")
+    radius_km = number(params, "radius_km", float, 0.001, config.max_radius_km)
+    track = single(params, "track") or None
+    if track is not None:
+        track = track.lower()
+        if track not in vocab.TRACKS:
+            raise InvalidParameter(f"track must be one of {', '.join(vocab.TRACKS)}", field="track")
+    sort = (single(params, "sort") or "relevance").lower()
+    if sort not in SORTS:
+        raise InvalidParameter(f"sort must be one of {', '.join(SORTS)}", field="sort")
+    if sort == "distance" and not (near or lat is not None):
+        raise InvalidParameter("sort=distance needs near or lat/lon", field="sort")
+    page = number(params, "page", int, 1, MAX_PAGE) or 1
+    per_page = number(params, "per_page", int, 1, config.max_per_page) or 20
+    facet_values = [f.strip().lower() for raw in getlist(params, "facets") for f in raw.split(",") if f.strip()]
+    if "all" in facet_values:
+        facet_values = list(FACETS)
+    for facet in facet_values:
+        if facet not in FACETS:
+            raise InvalidParameter(f"unknown facet {facet[:40]!r}; facets are all or {', '.join(FACETS)}", field="facets")
+    return cls(
+        q=q,
+        near=near,
+        lat=lat,
+        lon=lon,
+        radius_km=radius_km,
+        track=track,
+        include_remote=boolean(params, "include_remote", True),
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        facets=tuple(dict.fromkeys(facet_values)),
+        explain=boolean(params, "explain", False),
+        audience="seller" if audience == "seller" else "public",
+        **{name: codes(params, name, config.max_filter_values) for name in FILTERS},
+    )

@@ -1,0 +1,94 @@
+"""Ranking: the relevance blend and the sort orders, as pure numpy functions of per-result components.
+
+relevance = weight_text · text/max(text) + weight_distance · 0.5^(distance_km / distance_scale_km)
+          + weight_completeness · completeness/100 + weight_track · [track is select]
+
+The distance decay is exponential with a half-distance of `distance_scale_km` (a partner that far
+away gets half the distance credit of one next door), like Elasticsearch's function_score `exp`.
+A partner that only serves the location remotely counts as `remote_distance_km` away. Without a
+location (or without text) that component is the same for every result and does not reorder.
+Ties break by folded name, then external id (the model's name rank): orders are deterministic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from locator.config import Config
+
+
+@dataclass(frozen=True)
+class Weights:
+    text: float
+    distance: float
+    completeness: float
+    track: float
+    scale_km: float
+    remote_km: float
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Weights":
+        return cls(
+            config.weight_text,
+            config.weight_distance,
+            config.weight_completeness,
+            config.weight_track,
+            config.distance_scale_km,
+            config.remote_distance_km,
+        )
+
+
+@dataclass
+class Components:
+    """Per-result inputs of the blend (arrays of equal length)."""
+
+    text: np.ndarray | None  # raw text score, or None without a text query
+    distance_km: np.ndarray | None  # distance used for ranking, or None without a location
+    completeness: np.ndarray  # 0..100
+    select: np.ndarray  # bool
+
+
+def parts(c: Components, w: Weights) -> dict[str, np.ndarray]:
+    """The weighted parts of the relevance score, each in 0..weight."""
+    n = len(c.completeness)
+    if c.text is not None and n:
+        top = float(c.text.max())
+        text = c.text / top if top > 0 else np.zeros(n)
+    else:
+        text = np.zeros(n)
+    decay = decay_of(c.distance_km, w) if c.distance_km is not None else np.zeros(n)
+    return {
+        "text": w.text * text,
+        "distance": w.distance * decay,
+        "completeness": w.completeness * np.asarray(c.completeness, dtype=np.float64) / 100.0,
+        "track": w.track * np.asarray(c.select, dtype=np.float64),
+    }
+
+
+def decay_of(distance_km: np.ndarray, w: Weights) -> np.ndarray:
+    return np.power(0.5, np.asarray(distance_km, dtype=np.float64) / max(w.scale_km, 1e-9))
+
+
+def relevance(c: Components, w: Weights) -> np.ndarray:
+    return sum(parts(c, w).values())
+
+
+def order(
+    sort: str,
+    tiebreak: np.ndarray,
+    score: np.ndarray | None = None,
+    distance_km: np.ndarray | None = None,
+    remote: np.ndarray | None = None,
+    completeness: np.ndarray | None = None,
+) -> np.ndarray:
+    """Indices of the results in the requested order; `tiebreak` (unique ints) settles ties."""
+    if sort == "relevance":
+        keys = [tiebreak, -score]
+    elif sort == "distance":
+        keys = [tiebreak, distance_km, remote.astype(np.int8)]
+    elif sort == "completeness":
+        keys = [tiebreak, -np.asarray(completeness, dtype=np.float64)]
+    else:  # name
+        keys = [tiebreak]
+    return np.lexsort(keys)

@@ -1,0 +1,181 @@
+"""Candidates from the read model, vectorised: text matches, filter rows, the exact radius and
+the partners that serve a location remotely. Every function returns per-row numpy arrays."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from pyproj import Geod
+from whoosh.automata.fsa import find_all_matches
+from whoosh.automata.lev import levenshtein_automaton
+
+from locator.search.analysis import fold_terms, stem
+from locator.search.query import SearchQuery
+from locator.search.readmodel import LIST_KINDS, ReadModel
+from locator.search.results import Location
+
+GEOD = Geod(ellps="WGS84")
+EARTH_RADIUS_KM = 6371.0088
+# The great-circle distance on this sphere is within 0.6 % of the WGS84 geodesic; offices within
+# this relative band of the radius are decided by the exact geodesic.
+SPHERE_MARGIN = 0.01
+FUZZY_FACTOR = 0.5  # a fuzzy (edit distance) match counts half an exact one
+MAX_EXPANSIONS = 30
+
+
+# ---------------------------------------------------------------- text
+
+
+def fuzzy_distance(term: str) -> int:
+    return 0 if len(term) < 4 or not term.isalpha() else 1 if len(term) < 8 else 2
+
+
+@lru_cache(maxsize=4096)
+def _automaton(term: str, k: int):
+    return levenshtein_automaton(term, k, prefix=1).to_dfa()
+
+
+def expansions(lexicon: list[str], term: str) -> list[str]:
+    """Lexicon terms within the fuzzy edit distance of `term` (Whoosh's Levenshtein automaton)."""
+    k = fuzzy_distance(term)
+    if k == 0:
+        return []
+
+    def first_at_least(s: str) -> str | None:
+        i = bisect.bisect_left(lexicon, s)
+        return lexicon[i] if i < len(lexicon) else None
+
+    found = []
+    for word in find_all_matches(_automaton(term, k), first_at_least):
+        if word != term:
+            found.append(word)
+        if len(found) >= MAX_EXPANSIONS:
+            break
+    return found
+
+
+def text_scores(model: ReadModel, q: str) -> np.ndarray | None:
+    """Per-row text score (0 = no match; every query word must match), or None without text."""
+    terms = list(dict.fromkeys(fold_terms(q)))
+    if not terms:
+        return None
+    stemmed, folded = model.text["stem"], model.text["fold"]
+    total = np.zeros(model.size, dtype=np.float32)
+    matched = np.ones(model.size, dtype=bool)
+    for term in terms:
+        best = np.zeros(model.size, dtype=np.float32)
+        sources = [(stemmed.get(stem(term)), 1.0), (folded.get(term), 1.0)]
+        sources += [(folded.get(word), FUZZY_FACTOR) for word in expansions(folded.lexicon, term)]
+        for (rows, weights), factor in sources:
+            if len(rows):
+                best[rows] = np.maximum(best[rows], weights * factor)
+        matched &= best > 0
+        total += best
+    total[~matched] = 0
+    return total
+
+
+# ---------------------------------------------------------------- filters
+
+
+def filter_masks(model: ReadModel, query: SearchQuery) -> dict[str, np.ndarray]:
+    """One row mask per active filter (values within a filter are OR)."""
+    masks = {}
+    for kind in (*LIST_KINDS, "country"):
+        values = getattr(query, kind)
+        if values:
+            masks[kind] = model.csr[kind].rows_with_any(values, model.size)
+    if query.track:
+        masks["track"] = model.select if query.track == "select" else ~model.select
+    return masks
+
+
+def visible(model: ReadModel, audience: str) -> np.ndarray:
+    return model.alive & model.published if audience != "seller" else model.alive.copy()
+
+
+# ---------------------------------------------------------------- geography
+
+
+def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat), np.radians(lats)
+    dphi = p2 - p1
+    dlmb = np.radians(lons - lon)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    if len(lats) == 0:
+        return np.zeros(0)
+    _, _, metres = GEOD.inv(np.full(len(lats), lon), np.full(len(lats), lat), lons, lats)
+    return np.asarray(metres) / 1000.0
+
+
+@dataclass
+class Nearby:
+    inside: np.ndarray  # row mask: an office within the radius (exact, WGS84)
+    distance: np.ndarray  # row → spherical distance to its nearest office (inf: none considered)
+
+
+def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) -> Nearby:
+    """Rows with an office within radius_km: a latitude band, great-circle distances, and the exact
+    geodesic for offices whose great-circle distance is too close to the radius to decide."""
+    half_band = radius_km * (1 + SPHERE_MARGIN) / 110.5 + 0.01
+    lo, hi = np.searchsorted(model.lat_sorted, [lat - half_band, lat + half_band + 1e-12])
+    offices = model.lat_order[lo:hi]
+    d = haversine_km(lat, lon, model.off_lat[offices], model.off_lon[offices])
+    sure = d <= radius_km * (1 - SPHERE_MARGIN) - 0.001
+    unsure = np.flatnonzero(~sure & (d <= radius_km * (1 + SPHERE_MARGIN) + 0.001))
+    inside = sure
+    if len(unsure):
+        exact = geodesic_km(lat, lon, model.off_lat[offices[unsure]], model.off_lon[offices[unsure]])
+        inside = sure.copy()
+        inside[unsure] = exact <= radius_km
+    rows = model.off_row[offices[inside]]
+    distance = np.full(model.size, np.inf)
+    np.minimum.at(distance, rows, d[inside])
+    mask = np.zeros(model.size, dtype=bool)
+    mask[rows] = True
+    return Nearby(mask, distance)
+
+
+def row_distances(model: ReadModel, rows: np.ndarray, lat: float, lon: float, exact: bool = False) -> np.ndarray:
+    """Distance from the point to each row's nearest office (inf when it has none): great-circle,
+    or the WGS84 geodesic when `exact`."""
+    wanted = np.zeros(model.size, dtype=bool)
+    wanted[rows] = True
+    offices = np.flatnonzero(wanted[model.off_row])
+    distance = np.full(model.size, np.inf)
+    if len(offices):
+        measure = geodesic_km if exact else haversine_km
+        d = measure(lat, lon, model.off_lat[offices], model.off_lon[offices])
+        np.minimum.at(distance, model.off_row[offices], d)
+    return distance[rows]
+
+
+def nearest_office(model: ReadModel, row: int, lat: float, lon: float) -> tuple[int, float] | None:
+    """(index into the row's located offices, exact geodesic km) of its nearest office."""
+    start, end = model.off_ptr[row], model.off_ptr[row + 1]
+    if start == end:
+        return None
+    d = geodesic_km(lat, lon, model.off_lat[start:end], model.off_lon[start:end])
+    i = int(np.argmin(d))
+    return i, float(d[i])
+
+
+def serving(model: ReadModel, location: Location) -> np.ndarray:
+    """Rows that serve the location without being there: countries served or a service area."""
+    mask = np.zeros(model.size, dtype=bool)
+    if location.country:
+        mask |= model.csr["served"].rows_with_any([location.country], model.size)
+    rows, tree = model.area_tree
+    if tree is not None:
+        from shapely import Point
+
+        point = Point(location.lon, location.lat)
+        for i in tree.query(point, predicate="intersects"):
+            mask[rows[int(i)]] = True
+    return mask
