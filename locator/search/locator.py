@@ -72,7 +72,7 @@ class Locator:
         )
         parts = ranking.parts(components, self.weights)
         score = sum(parts.values()) if len(rows) else np.zeros(0)
-        order = self._order(model, query, location, rows, score, is_remote)
+        order = self._order(model, query, location, rows, score, is_remote, components)
         start = (query.page - 1) * query.per_page
         page = order[start : start + query.per_page]
         items = [
@@ -125,10 +125,11 @@ class Locator:
             rank_distance = np.where(remote, self.config.remote_distance_km, rank_distance)
         return inside, remote, rank_distance
 
-    def _order(self, model, query, location, rows, score, is_remote) -> np.ndarray:
+    def _order(self, model, query, location, rows, score, is_remote, components) -> np.ndarray:
         tiebreak = model.name_rank[rows]
         if query.sort != "distance":
-            return ranking.order(query.sort, tiebreak, score=score, completeness=model.completeness[rows])
+            return ranking.order(query.sort, tiebreak, score=score, completeness=model.completeness[rows],
+                                 components=components)
         distance = retrieval.row_distances(model, rows, location.lat, location.lon)
         order = ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote)
         # Spherical distances can misorder partners within 0.6 %: refine everything that could

@@ -81,10 +81,22 @@ def order(
     distance_km: np.ndarray | None = None,
     remote: np.ndarray | None = None,
     completeness: np.ndarray | None = None,
+    components: Components | None = None,
 ) -> np.ndarray:
-    """Indices of the results in the requested order; `tiebreak` (unique ints) settles ties."""
+    """Indices of the results in the requested order; `tiebreak` (unique ints) settles ties.
+
+    Relevance ties (also those float rounding makes, e.g. decays far below 1e-16) fall back to the
+    components themselves, so "all else equal, better is higher" holds for the order, strictly."""
     if sort == "relevance":
-        keys = [tiebreak, -score]
+        keys = [tiebreak]
+        if components is not None:
+            keys.append(-np.asarray(components.select, dtype=np.int8))
+            keys.append(-np.asarray(components.completeness, dtype=np.float64))
+            if components.distance_km is not None:
+                keys.append(np.asarray(components.distance_km, dtype=np.float64))
+            if components.text is not None:
+                keys.append(-np.asarray(components.text, dtype=np.float64))
+        keys.append(-score)
     elif sort == "distance":
         keys = [tiebreak, distance_km, remote.astype(np.int8)]
     elif sort == "completeness":

@@ -1,0 +1,107 @@
+"""Property tests: the relevance blend is monotone in each component and orders are deterministic."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from locator.config import Config
+from locator.search import ranking
+
+W = ranking.Weights.from_config(Config())
+finite = dict(allow_nan=False, allow_infinity=False)
+texts = st.floats(0.0, 50.0, **finite)
+distances = st.floats(0.0, 20000.0, **finite)
+completeness = st.integers(0, 100)
+
+
+def components(text, distance, complete, select):
+    return ranking.Components(
+        text=np.array(text, dtype=np.float64),
+        distance_km=np.array(distance, dtype=np.float64),
+        completeness=np.array(complete, dtype=np.float64),
+        select=np.array(select, dtype=bool),
+    )
+
+
+def blend(*columns):
+    return ranking.relevance(components(*columns), W)
+
+
+def ranks_first_above_second(*columns) -> bool:
+    """Whether row 0 comes before row 1 in relevance order (tie-break favouring row 1)."""
+    c = components(*columns)
+    tiebreak = np.arange(len(c.completeness))[::-1].copy()
+    order = list(ranking.order("relevance", tiebreak, score=ranking.relevance(c, W), components=c))
+    return order.index(0) < order.index(1)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(texts, distances, completeness, st.booleans()), min_size=1, max_size=20),
+       distances, distances)
+def test_nearer_ranks_higher(others, d1, d2):
+    near, far = sorted((d1, d2))
+    rows = [(5.0, near, 50, False), (5.0, far, 50, False)] + others
+    score = blend(*zip(*rows))
+    assert score[0] >= score[1]
+    if near < far:
+        assert ranks_first_above_second(*zip(*rows))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(texts, distances, completeness, st.booleans()), max_size=20), completeness, completeness)
+def test_more_complete_ranks_higher(others, c1, c2):
+    low, high = sorted((c1, c2))
+    rows = [(1.0, 10.0, high, True), (1.0, 10.0, low, True)] + others
+    score = blend(*zip(*rows))
+    assert score[0] >= score[1]
+    if high > low:
+        assert score[0] > score[1] and ranks_first_above_second(*zip(*rows))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(texts, distances, completeness, st.booleans()), max_size=20), texts, texts)
+def test_better_text_match_ranks_higher(others, t1, t2):
+    low, high = sorted((t1, t2))
+    rows = [(high, 30.0, 70, False), (low, 30.0, 70, False)] + others
+    score = blend(*zip(*rows))
+    assert score[0] >= score[1]
+    if high > low:
+        assert ranks_first_above_second(*zip(*rows))
+
+
+@given(texts, distances, completeness)
+def test_select_ranks_above_open_at_equal_footing(text, distance, complete):
+    score = blend([text, text], [distance, distance], [complete, complete], [True, False])
+    assert score[0] > score[1]
+
+
+@given(st.lists(st.tuples(texts, distances, completeness, st.booleans()), min_size=1, max_size=30))
+def test_scores_are_bounded_by_the_weights(rows):
+    score = blend(*zip(*rows))
+    assert np.all(score >= 0) and np.all(score <= W.text + W.distance + W.completeness + W.track + 1e-9)
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 100)), min_size=1, max_size=40), st.randoms())
+def test_order_is_deterministic_and_breaks_ties_by_name(rows, rnd):
+    score = np.array([s / 4 for s, _ in rows])
+    tiebreak = np.array(rnd.sample(range(1000), len(rows)))
+    order = ranking.order("relevance", tiebreak, score=score)
+    ranked = [(-score[i], tiebreak[i]) for i in order]
+    assert ranked == sorted(ranked)
+    permutation = np.array(rnd.sample(range(len(rows)), len(rows)))
+    again = ranking.order("relevance", tiebreak[permutation], score=score[permutation])
+    assert list(permutation[again]) == list(order)
+
+
+@given(st.lists(st.tuples(distances, st.booleans()), min_size=1, max_size=40))
+def test_distance_sort_puts_remote_partners_after_the_ones_there(rows):
+    distance = np.array([d for d, _ in rows])
+    remote = np.array([r for _, r in rows])
+    order = ranking.order("distance", np.arange(len(rows)), distance_km=distance, remote=remote)
+    keys = [(remote[i], distance[i]) for i in order]
+    assert keys == sorted(keys)
+
+
+def test_decay_halves_at_the_scale():
+    assert np.isclose(ranking.decay_of(np.array([W.scale_km]), W)[0], 0.5)

@@ -1,0 +1,115 @@
+"""Text matching on the read model: stemming, typos, accents, native scripts, hostile input."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+
+from locator.search import retrieval
+from locator.search.analysis import fold_terms
+from locator.search.index import schema, whoosh_fields
+from locator.search.readmodel import ReadModel
+
+_ids = itertools.count(1)
+
+
+def doc(name: str, description: str = "", city: str = "Berlin", country: str = "DE", **lists) -> dict:
+    n = next(_ids)
+    return {
+        "id": n, "external_id": f"T{n}", "slug": f"t{n}", "name": name, "description": description,
+        "website": None, "logo_url": None, "track": "open", "published": True, "completeness": 50,
+        "internal": {}, "industries": lists.get("industries", []), "countries_served": [], "service_area": None,
+        "languages": [], "services": lists.get("services", []), "segments": [], "types": [],
+        "certifications": lists.get("certifications", []),
+        "offices": [{"label": "HQ", "city": city, "country": country, "lat": 52.5, "lon": 13.4}],
+    }
+
+
+DOCS = [
+    doc("Cloud Natives GmbH", "Kubernetes consulting and migrations for enterprises", city="München"),
+    doc("Paulista Tecnologia", "Integração contínua e DevOps", city="São Paulo", country="BR"),
+    doc("서울 데브옵스", "서울에서 깃랩 파트너로 활동하는 회사입니다", city="서울", country="KR"),
+    doc("Москва Софт", "Внедрение и поддержка GitLab в России", city="Москва", country="RU"),
+    doc("上海云科技", "我们是上海的云原生合作伙伴", city="上海", country="CN"),
+    doc("שותף ישראלי", "שירותי ייעוץ ופריסה של גיטלאב", city="תל אביב", country="IL"),
+    doc("Training Works", "Courses and workshops", services=["training"], certifications=["ktp"]),
+]
+MODEL = ReadModel.build(DOCS, marker=0)
+
+
+def names(q: str) -> list[str]:
+    scores = retrieval.text_scores(MODEL, q)
+    assert scores is not None
+    return [MODEL.records[i]["name"] for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("kubernetes", "Cloud Natives GmbH"),
+        ("kubernets", "Cloud Natives GmbH"),  # typo
+        ("migraton", "Cloud Natives GmbH"),  # typo against a stemmed plural
+        ("migrate", "Cloud Natives GmbH"),  # stemming
+        ("munchen", "Cloud Natives GmbH"),  # missing accent
+        ("MÜNCHEN", "Cloud Natives GmbH"),
+        ("sao paulo", "Paulista Tecnologia"),
+        ("integracao", "Paulista Tecnologia"),
+        ("서울", "서울 데브옵스"),  # Hangul, also glued to a particle in the description
+        ("깃랩", "서울 데브옵스"),
+        ("москва", "Москва Софт"),
+        ("россии", "Москва Софт"),
+        ("上海", "上海云科技"),  # Chinese without spaces: bigrams
+        ("云原生", "上海云科技"),
+        ("גיטלאב", "שותף ישראלי"),
+        ("germany", "Cloud Natives GmbH"),  # office country name
+        ("brazil", "Paulista Tecnologia"),
+        ("training", "Training Works"),  # service label
+        ("Kubernetes Training Partner", "Training Works"),  # certification label
+    ],
+)
+def test_finds(q, expected):
+    assert expected in names(q)[:1] or expected in names(q)
+
+
+def test_every_word_must_match():
+    assert names("enterprises courses") == []
+    assert names("kubernetes migrations") == ["Cloud Natives GmbH"]
+
+
+def test_name_matches_rank_above_description_matches():
+    model = ReadModel.build([doc("Acme", "we love gitlab"), doc("GitLab Experts", "we do things")], marker=0)
+    scores = retrieval.text_scores(model, "gitlab")
+    assert scores[1] > scores[0] > 0
+
+
+def test_exact_beats_fuzzy():
+    model = ReadModel.build([doc("Kubernetes Co"), doc("Kubernets Co")], marker=0)
+    scores = retrieval.text_scores(model, "kubernetes")
+    assert scores[0] > scores[1] > 0
+
+
+@pytest.mark.parametrize(
+    "q", ['AND (', "name:*", '"unbalanced', "a OR b NOT", "*", "?", "((((", "k8s~2", "\\", "' OR 1=1 --", "<script>", "名:*"]
+)
+def test_query_syntax_is_just_words(q):
+    scores = retrieval.text_scores(MODEL, q)
+    assert scores is None or scores.shape == (MODEL.size,)
+
+
+def test_stop_words_alone_are_no_text_query():
+    assert retrieval.text_scores(MODEL, "the and of") is None
+
+
+def test_whoosh_segments_hold_the_same_terms(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), schema())
+    with ix.writer() as writer:
+        for d in DOCS:
+            writer.add_document(**whoosh_fields(d))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert set(reader.terms_within("fold", "kubernets", 1)) == {"kubernetes"}
+        assert ("fold", "munchen") in reader
+        assert ("text", "migrat") in reader
+        assert set(fold_terms("서울")) <= {t.decode() for t in reader.lexicon("fold")}
