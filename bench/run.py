@@ -48,6 +48,14 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+LOADS: dict[str, float] = {}
+
+
+def note_load(phase: str) -> None:
+    """The 1-minute load average when a phase starts (other work on this 2-core machine skews figures)."""
+    LOADS[phase] = round(os.getloadavg()[0], 2)
+
+
 def locator_cli(*args: str, env: dict[str, str] | None = None) -> float:
     """Run `locator ARGS` (the installed command); return its wall time in seconds."""
     started = time.perf_counter()
@@ -118,6 +126,7 @@ def measure_locator(backend: Backend, queries: list[BenchQuery]) -> dict:
     try:
         parsed = [SearchQuery.from_params(MultiDict(q.params), config) for q in queries]
         locator = services.locator
+        services.geocoder.geocode("Berlin")  # the gazetteer loads once per process: keep it out of the cold figure
         started = time.perf_counter()
         locator.search(parsed[0])
         cold_ms = (time.perf_counter() - started) * 1000
@@ -227,6 +236,8 @@ def report(results: dict, queries: list[BenchQuery]) -> str:
     add(f"{meta['machine']}; {len(queries)} queries ({PER_CLASS} per class), {PASSES} warm passes in-process "
         f"({BASELINE_PASSES} for the baseline); HTTP: gunicorn -w 2, wrk {HTTP_SECONDS} s, {HTTP_CONNECTIONS} connections.")
     add(f"Query terms (document frequency in a sample): {meta['terms']}")
+    add(f"1-minute load average at the start of each phase (2 cores, shared): "
+        + ", ".join(f"{k} {v}" for k, v in meta.get("load_average", {}).items()))
     add("")
     add("### Load and build")
     add("")
@@ -236,7 +247,7 @@ def report(results: dict, queries: list[BenchQuery]) -> str:
     add(f"| generate {meta['partners']:,} partners | {meta.get('generate', 'cached')} | |")
     add(f"| `locator import` | {sl['timings']['import_s']:.1f} s | {pg['timings']['import_s']:.1f} s |")
     add(f"| `locator reindex` (full index build) | {sl['timings']['reindex_s']:.1f} s | {pg['timings']['reindex_s']:.1f} s |")
-    add(f"| first search in a fresh process (cold) | {fmt(sl['inproc']['cold_first_search_ms'])} ms | {fmt(pg['inproc']['cold_first_search_ms'])} ms |")
+    add(f"| first search (read model load; gazetteer already loaded) | {fmt(sl['inproc']['cold_first_search_ms'])} ms | {fmt(pg['inproc']['cold_first_search_ms'])} ms |")
     add(f"| baseline setup (tsvector + jsonb columns, GIN/GiST indexes, ANALYZE) | | {results['baseline']['setup_s']:.1f} s |")
     add("")
     add("### In-process `Locator.search` and baseline, ms (p50 / p95 / p99)")
@@ -347,6 +358,7 @@ def main() -> None:
 
         results["backends"] = {}
         for name, backend in backends.items():
+            note_load(f"in-process {name}")
             log(f"{name}: in-process Locator.search, {PASSES} passes")
             inproc = measure_locator(backend, queries)
             inproc["stats"] = by_class(inproc["times"], queries)
@@ -362,6 +374,7 @@ def main() -> None:
             baseline.prepare(conn)
             setup_s = time.perf_counter() - started
         locations = [o.get("location") for o in ours_pg]
+        note_load("baseline")
         log(f"baseline: {BASELINE_PASSES} passes")
         base = measure_baseline(cluster.url("baseline"), queries, locations)
         base["stats"] = by_class(base["times"], queries)
@@ -370,6 +383,7 @@ def main() -> None:
         results["agreement"] = agreement(ours_pg, base["outcomes"], queries)
 
         for name, backend in backends.items():
+            note_load(f"HTTP {name}")
             log(f"{name}: HTTP, gunicorn -w 2 + wrk {HTTP_SECONDS} s")
             results["backends"][name]["http"] = measure_http(backend, queries)
             h = results["backends"][name]["http"]
@@ -378,6 +392,7 @@ def main() -> None:
     finally:
         cluster.stop()
 
+    results["meta"]["load_average"] = LOADS
     results["targets"] = targets(results)
     text = report(results, queries)
     (OUT / "results.md").write_text(text)
