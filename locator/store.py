@@ -1,6 +1,7 @@
 """The one write path for partners: upsert by external id, recompute completeness, log the change."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any, Iterable, Mapping
@@ -28,10 +29,28 @@ def _unique_slug(session: Session, base: str, partner_id: int | None) -> str:
             select(Partner.slug).where(Partner.slug.like(f"{base}%"), Partner.id != (partner_id or -1))
         )
     )
+    return _first_free(base, taken)
+
+
+def _first_free(base: str, taken: set[str]) -> str:
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+class SlugRegistry:
+    """Every slug in the store, loaded once, so bulk writes pick unique slugs without a query each."""
+
+    def __init__(self, session: Session):
+        self.taken: set[str] = set(session.scalars(select(Partner.slug)))
+
+    def claim(self, base: str, current: str | None) -> str:
+        if current:
+            self.taken.discard(current)
+        slug = _first_free(base, self.taken)
+        self.taken.add(slug)
+        return slug
 
 
 def service_area_wkt(geojson: Mapping[str, Any] | None) -> str | None:
@@ -59,6 +78,27 @@ def apply_partner(session: Session, data: Mapping[str, Any], existing: Partner |
     partner = existing
     if partner is None:
         partner = session.scalar(select(Partner).where(Partner.external_id == data["id"]))
+    partner = _assign(session, partner, data, None)
+    session.flush()
+    session.add(Change(partner_id=partner.id, op="upsert"))
+    return partner
+
+
+def apply_partners(
+    session: Session,
+    records: Iterable[tuple[Mapping[str, Any], Partner | None]],
+    slugs: SlugRegistry,
+) -> list[Partner]:
+    """apply_partner for a batch: (record, existing partner or None) pairs, one flush for all."""
+    partners = [_assign(session, existing, data, slugs) for data, existing in records]
+    session.flush()
+    session.add_all([Change(partner_id=p.id, op="upsert") for p in partners])
+    session.flush()
+    return partners
+
+
+def _assign(session: Session, partner: Partner | None, data: Mapping[str, Any], slugs: SlugRegistry | None) -> Partner:
+    """Set every stored field of `partner` (a new one when None) from the record; bumps the version."""
     created = partner is None
     if created:
         partner = Partner(external_id=data["id"], version=0)
@@ -78,11 +118,38 @@ def apply_partner(session: Session, data: Mapping[str, Any], existing: Partner |
     partner.version = (partner.version or 0) + 1
     base = slugify(data.get("slug") or data["name"])
     if created or not partner.slug or not partner.slug.startswith(base):
-        with session.no_autoflush:
-            partner.slug = _unique_slug(session, base, partner.id)
-    session.flush()
-    session.add(Change(partner_id=partner.id, op="upsert"))
+        if slugs is not None:
+            partner.slug = slugs.claim(base, partner.slug)
+        else:
+            with session.no_autoflush:
+                partner.slug = _unique_slug(session, base, partner.id)
     return partner
+
+
+def existing_partners(session: Session, external_ids: Iterable[str], chunk: int = 500) -> dict[str, Partner]:
+    """The stored partners (offices loaded) among these external ids, by external id."""
+    ids = list(external_ids)
+    found: dict[str, Partner] = {}
+    for start in range(0, len(ids), chunk):
+        stmt = (
+            select(Partner)
+            .options(selectinload(Partner.offices))
+            .where(Partner.external_id.in_(ids[start : start + chunk]))
+        )
+        found.update((p.external_id, p) for p in session.scalars(stmt))
+    return found
+
+
+def same_record(partner: Partner, data: Mapping[str, Any]) -> bool:
+    """Whether writing this validated record would change nothing the record carries."""
+    stored = partner_record(partner)
+    if "slug" not in data:
+        stored.pop("slug")
+    return _canonical(stored) == _canonical({k: data.get(k) for k in stored})
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _office(position: int, data: Mapping[str, Any]) -> Office:

@@ -1,0 +1,114 @@
+"""GitLab's historical resellers.yml (about.gitlab.com/resellers, 2016) → import-format records.
+
+Mapping: name; content → description (multilingual text kept, HTML tags dropped); image → logo_url
+(made absolute on about.gitlab.com); email; the first contact phone → phone; the first contact
+website → website; social [{type, url}] → {type: url} (first of a type wins); every contact with an
+`address` → an office geocoded offline (its country from the geocoded place); types reseller-var,
+track open; languages derived: the script of each non-English paragraph (Hangul → ko, Hebrew → he,
+Cyrillic → ru, Han → zh) or, for Latin text that is not English, the office country's official
+language; English when a paragraph is English. id: gitlab-reseller:<slug of the name>.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from locator.ingest.derive import strip_html, text_languages
+from locator.ingest.geocode import OfficeGeocoder
+from locator.ingest.readers import Rows, read_text
+from locator.ingest.report import ImportReport
+from locator.store import slugify
+
+LOGO_BASE = "https://about.gitlab.com"
+ID_PREFIX = "gitlab-reseller:"
+
+
+def read_gitlab_resellers(path: Path, report: ImportReport, geocoder: OfficeGeocoder) -> Rows:
+    text = read_text(path, report)
+    if text is None:
+        return []
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        report.error(None, None, None, f"malformed YAML{where}: {getattr(exc, 'problem', None) or exc}")
+        return []
+    if not isinstance(data, list):
+        report.error(None, None, None, "expected a YAML list of resellers")
+        return []
+    return [(row, _reseller(row, item, report, geocoder)) for row, item in enumerate(data, start=1)]
+
+
+def _reseller(row: int, item: Any, report: ImportReport, geocoder: OfficeGeocoder) -> Any:
+    if not isinstance(item, dict):
+        return item  # the validator reports "a partner must be an object"
+    name = item.get("name")
+    partner_id = f"{ID_PREFIX}{slugify(name)}" if isinstance(name, str) and name.strip() else None
+    record: dict[str, Any] = {"name": name, "track": "open", "types": ["reseller-var"]}
+    if partner_id:
+        record["id"] = partner_id
+    content = item.get("content")
+    record["description"] = strip_html(content).strip() if isinstance(content, str) else content
+    image = item.get("image")
+    if isinstance(image, str) and image.startswith("/"):
+        image = LOGO_BASE + image
+        report.derive(f"logo_url: image path made absolute on {LOGO_BASE}")
+    record["logo_url"] = image
+    record["email"] = item.get("email")
+    contacts = item.get("contact") or []
+    if not isinstance(contacts, list):
+        report.error(row, partner_id, "contact", "must be a list of {address, phone, website}")
+        report.rejected.add(row)
+        contacts = []
+    offices: list[dict[str, Any]] = []
+    phones: list[Any] = []
+    websites: list[Any] = []
+    for i, contact in enumerate(contacts):
+        if not isinstance(contact, dict):
+            report.error(row, partner_id, f"contact[{i}]", "must be an object {address, phone, website}")
+            report.rejected.add(row)
+            continue
+        if contact.get("phone"):
+            phones.append(contact["phone"])
+        if contact.get("website"):
+            websites.append(contact["website"])
+        if contact.get("address"):
+            office = {"address": contact["address"]}
+            if isinstance(office["address"], str):
+                geocoder.locate(office, row, partner_id, f"contact[{i}].address")
+            offices.append(office)
+    record["phone"] = phones[0] if phones else None
+    record["website"] = websites[0] if websites else None
+    if len(phones) > 1 or len(websites) > 1:
+        report.derive("phone and website: the first of the reseller's contacts (the others are not kept)")
+    record["offices"] = offices
+    record["social"] = _social(row, partner_id, item.get("social") or [], report)
+    countries = [o["country"] for o in offices if isinstance(o.get("country"), str)]
+    languages, how = text_languages(record["description"] if isinstance(record["description"], str) else "", countries)
+    if "en" not in languages:
+        languages.insert(0, "en")
+        how.insert(0, "English (the list was GitLab's English page)")
+    record["languages"] = languages
+    for language, reason in zip(languages, how):
+        report.derive(f"language {language} from the description: {reason}")
+    return record
+
+
+def _social(row: int, partner_id: str | None, items: Any, report: ImportReport) -> Any:
+    if not isinstance(items, list):
+        return items  # the validator reports the wrong type
+    social: dict[str, Any] = {}
+    for item in items:
+        if isinstance(item, dict) and item.get("type") and item.get("url"):
+            url = item["url"].strip() if isinstance(item["url"], str) else item["url"]
+            if item["type"] in social:
+                report.derive("social: the first link of a type kept, later ones of the same type dropped")
+                continue
+            social[item["type"]] = url
+        else:
+            report.error(row, partner_id, "social", "each entry needs a type and a url")
+            report.rejected.add(row)
+    return social

@@ -1,0 +1,225 @@
+"""Readers of the import format: JSON (a list of partner objects, or {"partners": [...]}) and CSV.
+
+CSV layout: one header row, then one row per office. The partner columns are those of the JSON
+format; list columns (types, services, segments, languages, certifications, industries,
+countries_served) hold codes separated by `;`; object columns (social, service_area,
+internal_contacts) hold JSON; internal fields are `internal_channel_account_manager`,
+`internal_contacts`, `internal_notes`; office fields are prefixed `office_` (office_label,
+office_address, office_city, office_region, office_postal_code, office_country, office_lat,
+office_lon, office_headquarters, office_geocode_source). A partner with several offices takes
+several consecutive rows with the same id: the first row carries the partner columns, the
+following rows may leave them empty (or repeat them exactly). A partner without offices leaves the
+office columns empty. Booleans are true/false (also 1/0, yes/no); empty cells mean "not given".
+Problems name the CSV line (the header is line 1).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from locator.ingest.report import ImportReport
+from locator.models import LIST_FIELDS
+from locator.store import OFFICE_FIELDS, SCALAR_FIELDS
+
+Rows = list[tuple[int, Any]]
+
+CSV_LIST_FIELDS = LIST_FIELDS
+CSV_JSON_FIELDS = ("social", "service_area", "internal_contacts")
+CSV_PARTNER_COLUMNS = (
+    ("id", "slug") + SCALAR_FIELDS + LIST_FIELDS
+    + ("social", "service_area", "internal_channel_account_manager", "internal_contacts", "internal_notes")
+)
+CSV_OFFICE_COLUMNS = tuple(f"office_{name}" for name in OFFICE_FIELDS)
+CSV_COLUMNS = CSV_PARTNER_COLUMNS + CSV_OFFICE_COLUMNS
+BAD = object()  # a cell that could not be read (already reported)
+TRUE, FALSE = {"true", "1", "yes", "y"}, {"false", "0", "no", "n"}
+
+
+def read_text(path: Path, report: ImportReport) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        report.error(None, None, None, f"file is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+
+
+def parse_json(text: str, report: ImportReport) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        report.error(None, None, None, f"malformed JSON (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        return None
+
+
+def read_json(path: Path, report: ImportReport) -> Rows:
+    text = read_text(path, report)
+    data = None if text is None else parse_json(text, report)
+    if data is None:
+        return []
+    if isinstance(data, dict) and isinstance(data.get("partners"), list):
+        data = data["partners"]
+    if not isinstance(data, list):
+        report.error(None, None, None, 'expected a JSON list of partners (or {"partners": [...]})')
+        return []
+    return list(enumerate(data, start=1))
+
+
+def read_csv(path: Path, report: ImportReport) -> Rows:
+    report.row_label = "line"
+    text = read_text(path, report)
+    if text is None:
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        report.error(None, None, None, "empty CSV file")
+        return []
+    except csv.Error as exc:
+        report.error(None, None, None, f"malformed CSV header: {exc}")
+        return []
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown or "id" not in header or len(set(header)) != len(header):
+        reason = f"unknown columns {unknown}" if unknown else "missing or repeated columns (id is required)"
+        report.error(None, None, None, f"bad CSV header: {reason}; columns are {', '.join(CSV_COLUMNS)}")
+        return []
+    rows: Rows = []
+    groups: dict[str, tuple[int, dict[str, Any]]] = {}
+    previous_id: str | None = None
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                report.error(line, None, None, f"ragged row: {len(cells)} cells for {len(header)} columns")
+                report.records += 1
+                report.failed += 1
+                previous_id = None
+                continue
+            row = dict(zip(header, cells))
+            pid = row["id"].strip()
+            if pid and pid == previous_id:
+                _continue_partner(groups[pid], row, line, report)
+                continue
+            if pid in groups:  # a repeat that is not consecutive: the validator reports the duplicate
+                pid = f"{pid}\0{line}"
+            record = _partner_from_row(row, line, report)
+            groups[pid] = (line, record)
+            rows.append((line, record))
+            previous_id = row["id"].strip()
+    except csv.Error as exc:
+        report.error(None, None, None, f"malformed CSV at line {reader.line_num}: {exc}")
+        return []
+    return rows
+
+
+def _partner_from_row(row: dict[str, str], line: int, report: ImportReport) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    internal: dict[str, Any] = {}
+    for column, raw in row.items():
+        if column.startswith("office_"):
+            continue
+        value = _cell(column, raw, line, row.get("id"), report)
+        if value is BAD:
+            report.rejected.add(line)
+        if value is None or value is BAD:
+            continue
+        if column.startswith("internal_"):
+            internal[column.removeprefix("internal_")] = value
+        else:
+            record[column] = value
+    if internal:
+        record["internal"] = internal
+    record["offices"] = []
+    _add_office(record, row, line, report)
+    return record
+
+
+def _continue_partner(group: tuple[int, dict[str, Any]], row: dict[str, str], line: int, report: ImportReport) -> None:
+    first_line, record = group
+    for column, raw in row.items():
+        if column.startswith("office_") or column == "id" or not raw.strip():
+            continue
+        value = _cell(column, raw, line, row["id"], report)
+        key = column.removeprefix("internal_")
+        current = record.get("internal", {}).get(key) if column.startswith("internal_") else record.get(column)
+        if value != current:
+            report.rejected.add(first_line)
+            if value is not BAD:
+                report.error(line, row["id"].strip(), column, f"differs from line {first_line} of the same partner; leave it empty on continuation rows")
+    _add_office(record, row, line, report)
+
+
+def _add_office(record: dict[str, Any], row: dict[str, str], line: int, report: ImportReport) -> None:
+    office = {}
+    for column in CSV_OFFICE_COLUMNS:
+        raw = row.get(column, "")
+        value = _cell(column, raw, line, row.get("id"), report)
+        if value is not None and value is not BAD:
+            office[column.removeprefix("office_")] = value
+    if office:
+        record["offices"].append(office)
+
+
+def _cell(column: str, raw: str, line: int, partner_id: str | None, report: ImportReport) -> Any:
+    """A CSV cell as the JSON format's value; an unparsable cell stays a string for the validator."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if column in CSV_LIST_FIELDS:
+        return [part.strip() for part in raw.split(";") if part.strip()]
+    if column in CSV_JSON_FIELDS:
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            report.error(line, partner_id, column, f"malformed JSON in cell: {exc.msg}")
+            return BAD
+    if column in ("published", "office_headquarters"):
+        low = raw.lower()
+        return True if low in TRUE else False if low in FALSE else raw
+    if column in ("office_lat", "office_lon"):
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def csv_rows(record: dict[str, Any]) -> Iterator[dict[str, str]]:
+    """The CSV rows of one import-format record (the generator and tests write CSV with this)."""
+    base = {}
+    for column in CSV_PARTNER_COLUMNS:
+        if column.startswith("internal_"):
+            value = (record.get("internal") or {}).get(column.removeprefix("internal_"))
+        else:
+            value = record.get(column)
+        base[column] = _format_cell(column, value)
+    offices = record.get("offices") or [{}]
+    for i, office in enumerate(offices):
+        row = dict(base) if i == 0 else {"id": base["id"]}
+        for name in OFFICE_FIELDS:
+            row[f"office_{name}"] = _format_cell(name, office.get(name))
+        yield row
+
+
+def _format_cell(column: str, value: Any) -> str:
+    if value is None or value == [] or value == {}:
+        return ""
+    if column in CSV_LIST_FIELDS:
+        return ";".join(value)
+    if column in CSV_JSON_FIELDS:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_csv(records: list[dict[str, Any]], out: io.TextIOBase) -> None:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerows(csv_rows(record))

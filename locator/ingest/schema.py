@@ -1,0 +1,253 @@
+"""Validation of the import format (DESIGN.md "Domain") with pydantic, in strict mode: wrong types
+are errors, codes are checked against the vocabularies and normalised (country codes upper-case,
+slugs and language codes lower-case, duplicates dropped), a Polygon service area becomes a
+MultiPolygon. Field paths in problems use 0-based list indexes: offices[0].lat."""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Iterable, Mapping
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from locator import vocab
+from locator.ingest.report import ImportReport
+
+EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+PHONE_RE = re.compile(r"^[0-9A-Za-z +()./\-]{3,60}$")
+
+
+def _code(kind: str):
+    def check(value: str) -> str:
+        code = vocab.normalise_code(kind, value)
+        if not vocab.is_valid(kind, code):
+            what = {"language": "ISO 639-1 language code", "country": "ISO 3166-1 alpha-2 country code"}
+            raise ValueError(f"unknown {what.get(kind, kind)} {value!r}")
+        return code
+
+    return check
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if not EMAIL_RE.match(value):
+        raise ValueError(f"not an email address: {value!r}")
+    return value
+
+
+def _phone(value: str) -> str:
+    value = value.strip()
+    if not PHONE_RE.match(value) or not re.search(r"\d", value):
+        raise ValueError(f"not a phone number: {value!r}")
+    return value
+
+
+def _non_empty(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _empty_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _codes(kind: str):
+    return Annotated[list[Annotated[str, AfterValidator(_code(kind))]], AfterValidator(_unique)]
+
+
+Text = Annotated[str, AfterValidator(str.strip)]
+Required = Annotated[str, AfterValidator(_non_empty)]
+Url = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _url(v))]
+Email = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _email(v))]
+Phone = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _phone(v))]
+Country = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _code("country")(v))]
+Optional = Annotated[str | None, BeforeValidator(_empty_to_none)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", str_max_length=20000)
+
+
+class OfficeIn(Strict):
+    label: Optional = None
+    address: Optional = Field(default=None, max_length=500)
+    city: Optional = Field(default=None, max_length=120)
+    region: Optional = Field(default=None, max_length=120)
+    postal_code: Optional = Field(default=None, max_length=20)
+    country: Country = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    headquarters: bool = False
+    geocode_source: Optional = Field(default=None, max_length=40)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> "OfficeIn":
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon must be given together (or neither)")
+        return self
+
+
+class Contact(Strict):
+    name: Required
+    role: Optional = None
+    email: Email = None
+    phone: Phone = None
+
+
+class InternalIn(Strict):
+    channel_account_manager: Optional = None
+    contacts: list[Contact] = []
+    notes: Optional = None
+
+
+class PartnerIn(Strict):
+    id: Annotated[Required, Field(max_length=120)]
+    slug: Optional = Field(default=None, max_length=160)
+    name: Annotated[Required, Field(max_length=200)]
+    description: Text = ""
+    website: Url = None
+    logo_url: Url = None
+    email: Email = None
+    phone: Phone = None
+    track: Annotated[str, AfterValidator(_code("track"))] = "open"
+    types: _codes("type") = []
+    services: _codes("service") = []
+    segments: _codes("segment") = []
+    languages: _codes("language") = []
+    certifications: _codes("certification") = []
+    industries: _codes("industry") = []
+    countries_served: _codes("country") = []
+    social: dict[Annotated[str, AfterValidator(_non_empty)], Annotated[str, AfterValidator(_url)]] = {}
+    service_area: dict[str, Any] | None = None
+    offices: list[OfficeIn] = []
+    published: bool = True
+    internal: InternalIn = InternalIn()
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("service_area")
+    @classmethod
+    def _geojson(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if not value else multipolygon_geojson(value)
+
+
+def multipolygon_geojson(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A valid GeoJSON Polygon/MultiPolygon in WGS84 ranges, as a MultiPolygon dict (lists, not tuples)."""
+    from shapely.geometry import MultiPolygon, mapping, shape
+    from shapely.validation import explain_validity
+
+    if value.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError(f"must be a GeoJSON Polygon or MultiPolygon, not {value.get('type')!r}")
+    try:
+        geom = shape(value)
+    except Exception as exc:  # shapely raises several types for malformed coordinates
+        raise ValueError(f"malformed GeoJSON coordinates ({exc})") from None
+    if geom.is_empty:
+        raise ValueError("empty geometry")
+    minx, miny, maxx, maxy = geom.bounds
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        raise ValueError("coordinates outside lon [-180, 180] / lat [-90, 90]")
+    if not geom.is_valid:
+        raise ValueError(f"invalid geometry: {explain_validity(geom)}")
+    if geom.geom_type == "Polygon":
+        geom = MultiPolygon([geom])
+    return _lists(mapping(geom))
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
+
+
+def field_path(loc: Iterable[Any]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("function-after[_both_or_neither()]",):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    kind, msg = error["type"], error["msg"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if kind.endswith("_type") or kind in ("bool_parsing", "float_parsing"):
+        msg = f"{msg} (got {type(error.get('input')).__name__} {error.get('input')!r:.60})"
+    return msg
+
+
+def validate_record(data: Any, row: int | None, report: ImportReport) -> dict[str, Any] | None:
+    """The normalised record, or None after adding its problems to the report."""
+    partner_id = data.get("id") if isinstance(data, Mapping) and isinstance(data.get("id"), str) else None
+    partner_id = partner_id.strip() or None if partner_id else None
+    if not isinstance(data, Mapping):
+        report.error(row, None, None, f"a partner must be an object, not {type(data).__name__}")
+        return None
+    try:
+        record = PartnerIn.model_validate(data).model_dump()
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            path = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            report.error(row, partner_id, field_path(path) or None, _reason(error))
+        return None
+    if not record["slug"]:
+        record.pop("slug")
+    return record
+
+
+def validate_records(
+    rows: Iterable[tuple[int, Any]], report: ImportReport
+) -> list[tuple[int, dict[str, Any]]]:
+    """Validate every row; duplicate ids after the first are errors. Returns (row, record) pairs."""
+    seen: dict[str, int] = {}
+    valid: list[tuple[int, dict[str, Any]]] = []
+    for row, data in rows:
+        record = validate_record(data, row, report)
+        if record is None:
+            report.failed += 1
+            continue
+        first = seen.setdefault(record["id"], row)
+        if first != row:
+            report.error(row, record["id"], "id", f"duplicate id (first at {report.row_label} {first})")
+            report.failed += 1
+            continue
+        valid.append((row, record))
+    report.partners = len(valid)
+    return valid
