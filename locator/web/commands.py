@@ -17,7 +17,7 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--role", type=click.Choice(["seller"]), default="seller", show_default=True)
+@click.option("--role", type=click.Choice(["seller", "admin"]), default="seller", show_default=True)
 @click.option("--name", default="seller", show_default=True, help="Who the token is for (shown in `token list`).")
 @pass_services
 def create(services: Services, role: str, name: str) -> None:

@@ -168,15 +168,17 @@ def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience
               query: SearchQuery) -> list[Widening]:
     """Links that would find something: a larger radius, remote partners, one filter fewer, no text."""
     candidates: list[tuple[str, MultiDict]] = []
+    found: list[Widening] = []
     located = bool(args.get("near") or args.get("lat"))
     if located:
         radius = query.radius_km or config.default_radius_km
-        for wider in (r for r in RADII_KM if r > radius and r <= config.max_radius_km):
+        for wider in (r for r in RADII_KM if radius < r <= config.max_radius_km):
             changed = MultiDict(args)
             changed["radius_km"] = str(wider)
             changed.poplist("page")
-            candidates.append((f"Widen the radius to {wider:,} km", changed))
-            if len(candidates) == 2:
+            total = _total(locator, changed, config, audience)
+            if total:  # the smallest radius that finds someone
+                found.append(Widening(f"Widen the radius to {wider:,} km", url_for_args(path, changed), total))
                 break
         if not query.include_remote:
             changed = MultiDict(args)
@@ -190,15 +192,18 @@ def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience
         changed.poplist("q")
         changed.poplist("page")
         candidates.append((f"Search without the words “{args['q']}”", changed))
-    found = []
     for text, changed in candidates[:8]:
-        try:
-            total = locator.search(parse(changed, config, audience, per_page=1, page=1, facets="")).total
-        except LocatorError:
-            continue
+        total = _total(locator, changed, config, audience)
         if total:
             found.append(Widening(text, url_for_args(path, changed), total))
     return found
+
+
+def _total(locator: Any, args: MultiDict, config: Config, audience: str) -> int:
+    try:
+        return locator.search(parse(args, config, audience, per_page=1, page=1, facets="")).total
+    except LocatorError:
+        return 0
 
 
 def why_empty(page: SearchPage) -> str:

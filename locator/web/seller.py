@@ -60,7 +60,7 @@ def current_seller() -> Seller | None:
         return None
     with services().db.session() as db:
         token = db.get(SellerToken, token_id)
-        alive = token is not None and token.revoked_at is None and token.role == "seller"
+        alive = token is not None and token.revoked_at is None
         name = token.name if token else ""
     if not alive:
         session.clear()
@@ -92,7 +92,7 @@ def sign_in():
     raw = (request.form.get("token") or "").strip()
     with services().db.session() as db:
         token = verify_token(db, raw) if raw else None
-        valid = token is not None and token.role == "seller" and token.revoked_at is None
+        valid = token is not None and token.revoked_at is None
         token_id, name = (token.id, token.name) if valid else (None, None)
     if not valid:
         return render_template("sellers/sign_in.html", error="That token is not valid or has been revoked."), 401
