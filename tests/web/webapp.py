@@ -1,9 +1,6 @@
 """A store with the page-test partners and an app on it, shared by a test module (SpatiaLite)."""
 from __future__ import annotations
 
-# pyproj must load its PROJ before SpatiaLite loads the system one, or the process aborts at exit
-# (double free): a test process that connects first and imports pyproj later exits with 134.
-import pyproj  # noqa: F401  # isort: skip
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator

@@ -1,0 +1,94 @@
+"""Every public route, whatever parameters or headers are sent, never shows internal fields or
+unpublished partners (on both backends). The routes are enumerated from the app, so a new one is covered."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from locator.auth import create_token
+from tests.web.pagedata import SECRET, UNPUBLISHED_NAME, add_pages_data
+
+# Query strings that try to get more than the public sees.
+QUERIES = [
+    "",
+    "near=Berlin&radius_km=1000&per_page=100",
+    "q=Hidden&near=Berlin&radius_km=20000&per_page=100",
+    "q=HYPERLINK",
+    "near=Berlin&audience=seller&seller=1&include_unpublished=1&published=false&internal=1&explain=1&facets=all",
+    "format=geojson&near=Berlin&radius_km=1000&per_page=100",
+]
+HEADERS = [
+    {},
+    {"X-Audience": "seller", "X-Role": "seller", "Accept": "application/json"},
+    {"Accept": "application/geo+json"},
+]
+
+
+def public_routes(app) -> list[str]:
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule.startswith(("/sellers", "/static")):
+            continue
+        rules.append(rule)
+    return rules
+
+
+def urls_for(rule, slugs: list[str]) -> list[str]:
+    if not rule.arguments:
+        return [rule.rule]
+    return [re.sub(r"<(?:[^:<>]+:)?[^<>]+>", slug, rule.rule) for slug in slugs]
+
+
+@pytest.fixture
+def site(fresh_db, make_app):
+    with fresh_db.session() as session:
+        slugs = add_pages_data(session, xss=False, extra_berlin=2)
+        raw = create_token(session, "Leak Tester", "seller")
+    return make_app(fresh_db), slugs, raw
+
+
+def assert_clean(body: str, where: str, unpublished_slug: str) -> None:
+    assert SECRET not in body, where
+    assert UNPUBLISHED_NAME not in body, where
+    if unpublished_slug not in where:  # an error may echo the slug that was asked for
+        assert unpublished_slug not in body, where
+    assert "channel_account_manager" not in body, where
+
+
+def test_no_public_route_leaks(site):
+    app, slugs, raw = site
+    anonymous = app.test_client()
+    seller = app.test_client()  # a signed-in seller's browser: the public routes stay public for it too
+    form = seller.get("/sellers").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert seller.post("/sellers/sign-in", data={"token": raw, "csrf_token": token}).status_code == 303
+    assert SECRET in seller.get("/sellers?near=Berlin").get_data(as_text=True)  # the data is there to leak
+
+    rules = public_routes(app)
+    paths = {rule.rule for rule in rules}
+    assert {"/", "/partners/<slug>", "/embed", "/widget", "/widget.js", "/api/v1/search", "/api/v1/suggest",
+            "/api/v1/partners/<slug>"} <= paths
+    requests = 0
+    for rule in rules:
+        for url in urls_for(rule, [slugs["acme"], slugs["unpublished"]]):
+            for query in QUERIES:
+                for headers in HEADERS:
+                    for client in (anonymous, seller):
+                        response = client.get(f"{url}?{query}" if query else url, headers=headers)
+                        assert response.status_code < 500, (url, query)
+                        assert_clean(response.get_data(as_text=True), f"{url}?{query} {headers}", slugs["unpublished"])
+                        requests += 1
+    assert anonymous.get("/api/v1/search?q=HYPERLINK").get_json()["total"] == 0  # internal notes are not searchable
+    for prefix in ("Hid", "Hidden", "Hidden Unp"):
+        for client in (anonymous, seller):
+            assert_clean(client.get(f"/api/v1/suggest?q={prefix}").get_data(as_text=True), prefix, slugs["unpublished"])
+    assert requests >= len(rules) * len(QUERIES) * len(HEADERS) * 2
+
+
+def test_the_unpublished_partner_is_a_404_everywhere_public(site):
+    app, slugs, _ = site
+    client = app.test_client()
+    assert client.get(f"/partners/{slugs['unpublished']}").status_code == 404
+    assert client.get(f"/api/v1/partners/{slugs['unpublished']}").status_code == 404
+    assert client.get(f"/partners/{slugs['acme']}").status_code == 200
