@@ -1,6 +1,122 @@
-"""The OpenAPI 3 document of API v1."""
+"""The OpenAPI 3 document of API v1, built from the same names the parser accepts."""
 from __future__ import annotations
 
+from functools import lru_cache
 
+from locator.search.query import FACETS, FILTERS, SORTS
+
+ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _param(name: str, schema: dict, description: str, required: bool = False, explode: bool | None = None) -> dict:
+    param = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+    if explode is not None:
+        param.update(style="form", explode=explode)
+    return param
+
+
+def search_parameters() -> list[dict]:
+    string = {"type": "string"}
+    params = [
+        _param("q", {"type": "string", "maxLength": 200}, "Free text: name, description, services (stemmed, accent-folded, typo-tolerant). Never parsed as query syntax."),
+        _param("near", {"type": "string", "maxLength": 200}, "A place: city, 'City, Country', postal code with country, or a country name (then: partners with an office in or serving that country)."),
+        _param("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude (WGS84); needs lon; not with near."),
+        _param("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude (WGS84); needs lat."),
+        _param("radius_km", {"type": "number", "minimum": 0.001, "maximum": 20000}, "Radius around the location, exact on the WGS84 ellipsoid (default 100)."),
+    ]
+    for name in FILTERS:
+        params.append(_param(name, {"type": "array", "items": string, "maxItems": 20},
+                             f"Filter on {name}: repeat or comma-separate values (OR within, AND across filters)."
+                             + (" Matches an office in, or service of, the country." if name == "country" else ""),
+                             explode=True))
+    params += [
+        _param("track", {"type": "string", "enum": ["select", "open"]}, "Partner track."),
+        _param("include_remote", {"type": "boolean", "default": True}, "Also return partners serving the location without an office in the radius (serves_remotely: true)."),
+        _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "Order of results; distance needs a location."),
+        _param("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}, "1-based page."),
+        _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Results per page."),
+        _param("facets", {"type": "string"}, f"'all' or a comma list of {', '.join(FACETS)}; counts are disjunctive."),
+        _param("explain", {"type": "boolean", "default": False}, "Add each result's score components."),
+        _param("format", {"type": "string", "enum": ["json", "geojson"]}, "Output format (or send Accept: application/geo+json)."),
+    ]
+    return params
+
+
+def _ok(description: str, schema: dict, geojson: bool = False) -> dict:
+    content = {"application/json": {"schema": schema}}
+    if geojson:
+        content["application/geo+json"] = {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}
+    return {"description": description, "content": content}
+
+
+@lru_cache(maxsize=1)
 def document() -> dict:
-    return {"openapi": "3.0.3", "info": {"title": "Partner Locator API", "version": "1"}, "paths": {}}
+    errors = {"400": ERROR, "401": ERROR, "405": ERROR, "413": ERROR, "414": ERROR}
+    obj = {"type": "object"}
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Partner Locator API",
+            "version": "1",
+            "description": "Find authorised channel partners by place, language, services and segment. "
+            "Sellers send Authorization: Bearer <token> and also get unpublished partners and internal fields.",
+        },
+        "paths": {
+            "/api/v1/search": {"get": {
+                "operationId": "search", "summary": "Search partners",
+                "parameters": search_parameters(),
+                "responses": {"200": _ok("Ranked partners, facets and the resolved location", {"$ref": "#/components/schemas/SearchResults"}, geojson=True),
+                              "304": {"description": "Not modified (If-None-Match matched the ETag)"}, **errors},
+                "security": [{}, {"bearer": []}],
+            }},
+            "/api/v1/partners/{slug}": {"get": {
+                "operationId": "partner", "summary": "A partner's profile",
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _ok("The profile", obj), "404": ERROR, **errors},
+                "security": [{}, {"bearer": []}],
+            }},
+            "/api/v1/suggest": {"get": {
+                "operationId": "suggest", "summary": "Partner names and places as you type (at most 10)",
+                "parameters": [_param("q", {"type": "string", "maxLength": 100}, "The prefix typed so far.")],
+                "responses": {"200": _ok("Suggestions", {"type": "object", "properties": {"q": {"type": "string"}, "items": {"type": "array", "items": obj, "maxItems": 10}}}), **errors},
+                "security": [{}, {"bearer": []}],
+            }},
+            "/api/v1/geocode": {"get": {
+                "operationId": "geocode", "summary": "Resolve a place name",
+                "parameters": [_param("q", {"type": "string", "maxLength": 200}, "The place.", required=True)],
+                "responses": {"200": _ok("The location", {"type": "object", "properties": {"q": {"type": "string"}, "location": {"$ref": "#/components/schemas/Location"}}}), **errors},
+            }},
+            "/api/v1/vocabularies": {"get": {
+                "operationId": "vocabularies", "summary": "Codes and labels of every filter vocabulary",
+                "responses": {"200": _ok("kind → code → label", {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}})},
+            }},
+            "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": _ok("OpenAPI 3 document", obj)}}},
+            "/api/docs": {"get": {"operationId": "docs", "summary": "This document as a page", "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string", "nullable": True},
+                    "suggestions": {"type": "array", "items": {"type": "string"}}}}}},
+                "Location": {"type": "object", "properties": {
+                    "lat": {"type": "number"}, "lon": {"type": "number"}, "label": {"type": "string"},
+                    "source": {"type": "string"}, "country": {"type": "string", "nullable": True}, "kind": {"type": "string"}}},
+                "Result": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "slug": {"type": "string"}, "name": {"type": "string"}, "track": {"type": "string"},
+                    "types": {"type": "array", "items": {"type": "string"}}, "languages": {"type": "array", "items": {"type": "string"}},
+                    "services": {"type": "array", "items": {"type": "string"}}, "segments": {"type": "array", "items": {"type": "string"}},
+                    "completeness": {"type": "integer"}, "distance_km": {"type": "number", "nullable": True},
+                    "nearest_office": {"type": "object", "nullable": True}, "serves_remotely": {"type": "boolean"},
+                    "url": {"type": "string"}, "score": {"type": "number"}, "explain": obj,
+                    "internal": {"type": "object", "description": "Sellers only"}}},
+                "SearchResults": {"type": "object", "properties": {
+                    "query": obj, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+                    "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}}},
+                "FeatureCollection": {"type": "object", "properties": {
+                    "type": {"type": "string", "enum": ["FeatureCollection"]}, "features": {"type": "array", "items": obj}}},
+            },
+        },
+    }
