@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from pyproj import Geod
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 
@@ -16,7 +15,10 @@ from locator.search.query import SearchQuery
 from locator.search.readmodel import LIST_KINDS, ReadModel
 from locator.search.results import Location
 
-GEOD = Geod(ellps="WGS84")
+# WGS84. (Not pyproj: its bundled PROJ clashes with the system PROJ SpatiaLite loads — heap
+# corruption at exit — so the geodesic is Vincenty's inverse in numpy, geographiclib as fallback.)
+WGS84_A, WGS84_F = 6378137.0, 1 / 298.257223563
+WGS84_B = WGS84_A * (1 - WGS84_F)
 EARTH_RADIUS_KM = 6371.0088
 # The great-circle distance on this sphere is within 0.6 % of the WGS84 geodesic; offices within
 # this relative band of the radius are decided by the exact geodesic.
@@ -108,10 +110,59 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
 
 
 def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Exact distances on the WGS84 ellipsoid (Vincenty, vectorised; sub-millimetre)."""
+    lats, lons = np.asarray(lats, dtype=np.float64), np.asarray(lons, dtype=np.float64)
     if len(lats) == 0:
         return np.zeros(0)
-    _, _, metres = GEOD.inv(np.full(len(lats), lon), np.full(len(lats), lat), lons, lats)
-    return np.asarray(metres) / 1000.0
+    f = WGS84_F
+    u1 = np.arctan((1 - f) * np.tan(np.radians(lat)))
+    u2 = np.arctan((1 - f) * np.tan(np.radians(lats)))
+    big_l = np.radians(lons - lon)
+    big_l = (big_l + np.pi) % (2 * np.pi) - np.pi
+    su1, cu1, su2, cu2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
+    lam = big_l.copy()
+    active = np.arange(len(lats))
+    for _ in range(60):  # each pass iterates only the points that have not converged yet
+        sl, cl = np.sin(lam[active]), np.cos(lam[active])
+        a1, a2, b1, b2 = su1, su2[active], cu1, cu2[active]
+        sin_sigma = np.sqrt((b2 * sl) ** 2 + (b1 * a2 - a1 * b2 * cl) ** 2)
+        cos_sigma = a1 * a2 + b1 * b2 * cl
+        sigma = np.arctan2(sin_sigma, cos_sigma)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sin_alpha = np.where(sin_sigma > 0, b1 * b2 * sl / sin_sigma, 0.0)
+            cos2_alpha = 1 - sin_alpha**2
+            cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * a1 * a2 / cos2_alpha, 0.0)
+        c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
+        new = big_l[active] + (1 - c) * f * sin_alpha * (
+            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
+        )
+        moved = np.abs(new - lam[active]) >= 1e-12
+        lam[active] = new
+        active = active[moved]
+        if len(active) == 0:
+            break
+    converged = np.ones(len(lats), dtype=bool)
+    converged[active] = False
+    sl, cl = np.sin(lam), np.cos(lam)
+    sin_sigma = np.sqrt((cu2 * sl) ** 2 + (cu1 * su2 - su1 * cu2 * cl) ** 2)
+    cos_sigma = su1 * su2 + cu1 * cu2 * cl
+    sigma = np.arctan2(sin_sigma, cos_sigma)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sin_alpha = np.where(sin_sigma > 0, cu1 * cu2 * sl / sin_sigma, 0.0)
+        cos2_alpha = 1 - sin_alpha**2
+        cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * su1 * su2 / cos2_alpha, 0.0)
+    u_sq = cos2_alpha * (WGS84_A**2 - WGS84_B**2) / WGS84_B**2
+    a_ = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
+    b_ = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
+    delta_sigma = b_ * sin_sigma * (
+        cos_2sm + b_ / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2) - b_ / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2))
+    )
+    metres = WGS84_B * a_ * (sigma - delta_sigma)
+    for i in np.flatnonzero(~converged):  # nearly antipodal: Vincenty does not converge
+        from geographiclib.geodesic import Geodesic
+
+        metres[i] = Geodesic.WGS84.Inverse(lat, lon, float(lats[i]), float(lons[i]))["s12"]
+    return metres / 1000.0
 
 
 @dataclass
