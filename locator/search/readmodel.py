@@ -232,7 +232,8 @@ class Postings:
         return sorted(set(self.terms) | set(self.overlay))
 
     def weight(self, tf: np.ndarray, dl: np.ndarray, df: np.ndarray) -> np.ndarray:
-        idf = np.log(1.0 + (self.docs - df + 0.5) / (df + 0.5))
+        docs = np.maximum(self.docs, df)  # deltas can push a df past the base's document count
+        idf = np.log(1.0 + (docs - df + 0.5) / (df + 0.5))
         norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / max(self.avgdl, 1.0)))
         return (idf * norm).astype(np.float32)
 
@@ -273,16 +274,17 @@ class Postings:
         """New rows go to the overlay, weighted with the base statistics (df counted as of now)."""
         delta = Postings.build(per_doc)
         overlay = dict(self.overlay)
+        grown = Postings(self.terms, self.ptr, self.rows, self.weights, self.docs + len(per_doc), self.avgdl, overlay)
         delta_rows = delta.rows + first_row
         for i, term in enumerate(delta.terms):
             lo, hi = delta.ptr[i], delta.ptr[i + 1]
             rows = delta_rows[lo:hi]
             tf = np.array([per_doc[r - first_row][0][term] for r in rows.tolist()], dtype=np.float32)
             dl = np.array([per_doc[r - first_row][1] for r in rows.tolist()], dtype=np.float32)
-            w = self.weight(tf, dl, np.float32(self.df(term) + len(rows)))
+            w = grown.weight(tf, dl, np.float32(self.df(term) + len(rows)))
             old = overlay.get(term)
             overlay[term] = (rows, w) if old is None else (np.concatenate([old[0], rows]), np.concatenate([old[1], w]))
-        return Postings(self.terms, self.ptr, self.rows, self.weights, self.docs, self.avgdl, overlay)
+        return grown
 
 
 # ---------------------------------------------------------------- the model
