@@ -30,7 +30,7 @@
     "*, *::before, *::after { box-sizing: border-box; }",
     ".pl-form { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 8px; align-items: end; margin: 0 0 8px; }",
     "label { display: block; font-weight: 600; font-size: 14px; }",
-    "input, select { display: block; width: 100%; margin-top: 2px; font: inherit; font-size: 15px; padding: 6px 8px; color: inherit; background: #fff;",
+    "input, select { display: block; width: 100%; margin-top: 2px; font: inherit; font-size: 15px; font-weight: 400; padding: 6px 8px; color: inherit; background: #fff;",
     "  border: 1px solid #8a8a99; border-radius: var(--pl-radius, 6px); }",
     "button { font: inherit; font-size: 15px; cursor: pointer; padding: 7px 14px; border-radius: var(--pl-radius, 6px);",
     "  border: 1px solid var(--pl-accent, #5a2ca0); background: var(--pl-accent, #5a2ca0); color: var(--pl-accent-text, #fff); }",
@@ -342,6 +342,8 @@
       this._mapBox.hidden = false;
       loadLeaflet(this.base, this._root).then(function (L) {
         if (!self._map) {
+          // Leaflet finds its icons through CSS in the document; inside a shadow root, say where they are.
+          L.Icon.Default.imagePath = self.base + "/static/vendor/leaflet/images/";
           self._map = L.map(self._mapBox, { scrollWheelZoom: false });
           L.tileLayer(CONFIG.tileUrl, { attribution: CONFIG.tileAttribution, maxZoom: 18 }).addTo(self._map);
         }
