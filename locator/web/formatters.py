@@ -17,15 +17,25 @@ def formatter(name: str):
     return register
 
 
+def facet_labels(results: SearchResults) -> dict[str, dict[str, str]]:
+    """Display labels of the facet codes (language and country names, vocabulary labels)."""
+    from locator.vocab import label
+
+    return {facet: {code: label(facet, code) for code in counts} for facet, counts in results.facets.items()}
+
+
 @formatter("json")
 def as_json(results: SearchResults) -> dict[str, Any]:
-    return results.as_dict()
+    body = results.as_dict()
+    if results.facets:
+        body["facet_labels"] = facet_labels(results)
+    return body
 
 
 @formatter("geojson")
 def as_geojson(results: SearchResults) -> dict[str, Any]:
     """A FeatureCollection: one Feature per result at its nearest office (null geometry without one)."""
-    body = results.as_dict()
+    body = as_json(results)
     features = []
     for item in body.pop("results"):
         office = item.get("nearest_office")

@@ -57,6 +57,7 @@ def test_search_near_a_city_with_facets_and_explain(client):
     assert set(first["explain"]) >= {"distance_km", "text", "completeness", "track", "weighted"}
     assert body["facets"]["language"] == {"de": 2, "fr": 1, "en": 1}  # disjunctive: ignores language=de
     assert body["facets"]["track"] == {"select": 1, "open": 1}
+    assert body["facet_labels"]["language"]["de"] == "German" and body["facet_labels"]["country"]["DE"] == "Germany"
     assert body["total"] == 2
 
 
@@ -66,6 +67,19 @@ def test_remote_partners_are_marked_and_can_be_left_out(client):
     assert remote == {"Berlin Kubernetes Shop": False, "Paris Remote": True}
     _, body = get(client, "/api/v1/search?near=Berlin&radius_km=20&include_remote=0")
     assert [r["name"] for r in body["results"]] == ["Berlin Kubernetes Shop"]
+
+
+def test_a_country_means_an_office_in_it_or_serving_it(client):
+    response, body = get(client, "/api/v1/search?near=Germany&sort=name")
+    assert body["query"]["location"]["kind"] == "country" and body["query"]["radius_km"] is None
+    assert {r["name"]: r["serves_remotely"] for r in body["results"]} == {
+        "Berlin Kubernetes Shop": False, "Paris Remote": True, "Potsdam Partner": False}
+    _, body = get(client, "/api/v1/search?near=Germany&include_remote=false")
+    assert "Paris Remote" not in [r["name"] for r in body["results"]]
+    _, body = get(client, "/api/v1/search?country=FR")
+    assert [r["name"] for r in body["results"]] == ["Paris Remote"]
+    _, body = get(client, "/api/v1/search?country=DE&sort=name")
+    assert [r["name"] for r in body["results"]] == ["Berlin Kubernetes Shop", "Paris Remote", "Potsdam Partner"]
 
 
 def test_text_search_with_typo(client):
