@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import select, func
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from locator import spatial
@@ -88,13 +88,71 @@ def apply_partners(
     session: Session,
     records: Iterable[tuple[Mapping[str, Any], Partner | None]],
     slugs: SlugRegistry,
-) -> list[Partner]:
-    """apply_partner for a batch: (record, existing partner or None) pairs, one flush for all."""
-    partners = [_assign(session, existing, data, slugs) for data, existing in records]
+) -> list[int]:
+    """apply_partner for a batch of (record, stored partner or None) pairs; returns the partner ids.
+
+    Updates go through the ORM like apply_partner; new partners and their offices are inserted
+    with one executemany per table (the same column values, from partner_values/office_values)."""
+    pairs = list(records)
+    updated = [_assign(session, existing, data, slugs) for data, existing in pairs if existing is not None]
     session.flush()
-    session.add_all([Change(partner_id=p.id, op="upsert") for p in partners])
-    session.flush()
-    return partners
+    ids = [p.id for p in updated]
+    new = [data for data, existing in pairs if existing is None]
+    if new:
+        rows = [
+            dict(partner_values(data), external_id=data["id"], version=1, slug=slugs.claim(_slug_base(data), None))
+            for data in new
+        ]
+        # Core executemany: the ORM's bulk insert falls back to a statement per row on SQLite.
+        connection = session.connection()
+        connection.execute(insert(Partner.__table__), rows)
+        created = _ids_of(session, [data["id"] for data in new])
+        offices = [
+            dict(office_values(i, office), partner_id=created[data["id"]])
+            for data in new
+            for i, office in enumerate(data.get("offices") or [])
+        ]
+        if offices:
+            connection.execute(insert(Office.__table__), offices)
+        ids += [created[data["id"]] for data in new]
+    if ids:
+        session.connection().execute(insert(Change.__table__), [{"partner_id": pid, "op": "upsert"} for pid in ids])
+    return ids
+
+
+def _ids_of(session: Session, external_ids: list[str], chunk: int = 500) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(external_ids), chunk):
+        stmt = select(Partner.external_id, Partner.id).where(Partner.external_id.in_(external_ids[start : start + chunk]))
+        found.update((external_id, pid) for external_id, pid in session.execute(stmt))
+    return found
+
+
+def partner_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored columns of a partner (not id, slug, version, offices) from a validated record."""
+    values: dict[str, Any] = {name: data[name] for name in SCALAR_FIELDS if name in data}
+    for name in LIST_FIELDS:
+        values[name] = list(data.get(name) or [])
+    values["social"] = dict(data.get("social") or {})
+    values["internal"] = dict(data.get("internal") or {})
+    values["service_area"] = service_area_wkt(data.get("service_area"))
+    completeness = score_profile(data)
+    values["completeness"] = completeness.score
+    values["completeness_breakdown"] = completeness.as_dict()
+    return values
+
+
+def office_values(position: int, data: Mapping[str, Any]) -> dict[str, Any]:
+    values = {k: data.get(k) for k in OFFICE_FIELDS}
+    values["position"] = position
+    values["headquarters"] = bool(data.get("headquarters"))
+    has_point = values["lat"] is not None and values["lon"] is not None
+    values["location"] = spatial.point_wkt(values["lon"], values["lat"]) if has_point else None
+    return values
+
+
+def _slug_base(data: Mapping[str, Any]) -> str:
+    return slugify(data.get("slug") or data["name"])
 
 
 def _assign(session: Session, partner: Partner | None, data: Mapping[str, Any], slugs: SlugRegistry | None) -> Partner:
@@ -103,20 +161,11 @@ def _assign(session: Session, partner: Partner | None, data: Mapping[str, Any], 
     if created:
         partner = Partner(external_id=data["id"], version=0)
         session.add(partner)
-    for name in SCALAR_FIELDS:
-        if name in data:
-            setattr(partner, name, data[name])
-    for name in LIST_FIELDS:
-        setattr(partner, name, list(data.get(name) or []))
-    partner.social = dict(data.get("social") or {})
-    partner.internal = dict(data.get("internal") or {})
-    partner.service_area = service_area_wkt(data.get("service_area"))
-    partner.offices = [_office(i, o) for i, o in enumerate(data.get("offices") or [])]
-    completeness = score_profile(data)
-    partner.completeness = completeness.score
-    partner.completeness_breakdown = completeness.as_dict()
+    for name, value in partner_values(data).items():
+        setattr(partner, name, value)
+    partner.offices = [Office(**office_values(i, o)) for i, o in enumerate(data.get("offices") or [])]
     partner.version = (partner.version or 0) + 1
-    base = slugify(data.get("slug") or data["name"])
+    base = _slug_base(data)
     if created or not partner.slug or not partner.slug.startswith(base):
         if slugs is not None:
             partner.slug = slugs.claim(base, partner.slug)
@@ -150,14 +199,6 @@ def same_record(partner: Partner, data: Mapping[str, Any]) -> bool:
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
-
-
-def _office(position: int, data: Mapping[str, Any]) -> Office:
-    office = Office(position=position, **{k: data.get(k) for k in OFFICE_FIELDS if k != "headquarters"})
-    office.headquarters = bool(data.get("headquarters"))
-    if office.lat is not None and office.lon is not None:
-        office.location = spatial.point_wkt(office.lon, office.lat)
-    return office
 
 
 def delete_partner(session: Session, partner: Partner) -> None:

@@ -57,11 +57,16 @@ def read_cncf(path: Path, report: ImportReport, geocoder: OfficeGeocoder) -> Row
         merged = by_id.get(record.get("id")) if record.get("id") else None
         if merged is not None:
             _merge(merged, record)
+            report.records += 1  # a source row, merged rather than returned
             report.derive("companies in both KCSP and KTP merged into one partner")
             continue
         if record.get("id"):
             by_id[record["id"]] = record
         rows.append((row, record))
+    for row, record in rows:
+        for i, office in enumerate(record.get("offices") or [] if isinstance(record, dict) else []):
+            if office.get("country"):
+                geocoder.locate(office, row, record.get("id"), f"offices[{i}]")
     return rows
 
 
@@ -111,8 +116,6 @@ def _provider(row: int, item: dict[str, Any], countries: dict, report: ImportRep
     office = {"label": item.get("city"), "city": item.get("city"), "region": item.get("region"), "country": code}
     office = {k: v for k, v in office.items() if v}
     record["offices"] = [office] if office else []
-    if office and code:
-        geocoder.locate(office, row, partner_id, "offices[0]")
     languages = list(official_languages(code)) if code else []
     record["languages"] = (["en"] if "en" not in languages else []) + languages
     report.derive("languages: English plus the country's official languages (CLDR via babel, de facto)")

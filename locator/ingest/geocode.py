@@ -17,6 +17,7 @@ class OfficeGeocoder:
         self._geocoder = geocoder  # or a factory, called the first time an office needs it
         self.report = report
         self.cache: dict[tuple, Any] = {}
+        self.tried: set[tuple] = set()
 
     @property
     def geocoder(self) -> GeocoderLike | None:
@@ -28,6 +29,10 @@ class OfficeGeocoder:
         """Fill lat/lon (and a missing country) of an office without coordinates; warn when it fails."""
         if office.get("lat") is not None and office.get("lon") is not None:
             return False
+        attempt = (row, tuple(office.get(k) for k in KEY_FIELDS))
+        if attempt in self.tried:  # a reader geocoded first; the importer's pass must not warn twice
+            return False
+        self.tried.add(attempt)
         if not any(office.get(k) for k in KEY_FIELDS):
             self.report.warning(row, partner_id, path, "office has no address to place on the map")
             return False
@@ -47,6 +52,9 @@ class OfficeGeocoder:
         if not office.get("country") and location.country:
             office["country"] = location.country
             self.report.derive("office country from the geocoded place")
+        if not office.get("city") and location.kind == "city" and location.label:
+            office["city"] = location.label.split(",")[0].strip()
+            self.report.derive("office city from the geocoded place (its English name)")
         self.report.offices_geocoded += 1
         return True
 

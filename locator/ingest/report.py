@@ -95,7 +95,8 @@ class ImportReport:
                f"offices: {self.offices}, geocoded at import: {self.offices_geocoded}"]
         for note, count in sorted(self.derived.items()):
             out.append(f"derived: {note} ({count})")
-        for problem in self.problems[:max_problems]:
+        ordered = sorted(self.problems, key=lambda p: (p.row is not None, p.row or 0))
+        for problem in ordered[:max_problems]:
             out.append(problem.describe(self.row_label))
         if len(self.problems) > max_problems:
             out.append(f"... and {len(self.problems) - max_problems} more problems")

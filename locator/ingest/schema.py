@@ -5,6 +5,7 @@ MultiPolygon. Field paths in problems use 0-based list indexes: offices[0].lat."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -26,10 +27,15 @@ EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z
 PHONE_RE = re.compile(r"^[0-9A-Za-z +()./\-]{3,60}$")
 
 
+@lru_cache(maxsize=None)
+def _known(kind: str) -> frozenset[str]:
+    return frozenset(vocab.vocabulary(kind))
+
+
 def _code(kind: str):
     def check(value: str) -> str:
         code = vocab.normalise_code(kind, value)
-        if not vocab.is_valid(kind, code):
+        if code not in _known(kind):
             what = {"language": "ISO 639-1 language code", "country": "ISO 3166-1 alpha-2 country code"}
             raise ValueError(f"unknown {what.get(kind, kind)} {value!r}")
         return code
@@ -83,7 +89,8 @@ Required = Annotated[str, AfterValidator(_non_empty)]
 Url = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _url(v))]
 Email = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _email(v))]
 Phone = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _phone(v))]
-Country = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _code("country")(v))]
+_country = _code("country")
+Country = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _country(v))]
 Optional = Annotated[str | None, BeforeValidator(_empty_to_none)]
 
 
