@@ -37,7 +37,8 @@ def test_export_import_export_is_identical(fresh_db, tmp_path):
         assert export_path(session, first) == 22
     exported = json.loads(first.read_text())
     assert [r["id"] for r in exported] == sorted(r["id"] for r in exported)
-    assert exported[exported.index(next(r for r in exported if r["id"] == "R2"))]["internal"]["notes"] == "vip"
+    r2 = next(r for r in exported if r["id"] == "R2")
+    assert r2["internal"]["notes"] == "vip" and r2["published"] is False and r2["offices"][0]["city"] == "東京"
 
     # into an empty store of the same backend, through the CLI this time
     with fresh_db.session() as session:

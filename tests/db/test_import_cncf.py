@@ -8,7 +8,7 @@ import pytest
 from locator.config import Config
 from locator.geocoding import Geocoder
 from locator.ingest.importer import detect_format, import_path
-from locator.store import load_partners
+from locator.store import load_partners, slugify
 from tests.conftest import FIXTURES
 from tests.db.ingest_support import counts, errors_of
 
@@ -55,7 +55,7 @@ def test_mapping_and_derivations(session, geocoder, rows):
     assert "msp" in acaisoft.types and "managed-services" in acaisoft.services
     assert acaisoft.languages == ["en", "pl"]
     for row in rows:
-        partner = stored["cncf:" + __import__("locator.store", fromlist=["slugify"]).slugify(row["name"].rsplit(" (", 1)[0])]
+        partner = stored["cncf:" + slugify(row["name"].rsplit(" (", 1)[0])]
         assert row["program"].lower() in partner.certifications
 
 
