@@ -20,7 +20,7 @@ from locator.models import SellerToken
 from locator.search.results import ResultItem
 from locator.web import search_view
 from locator.web.app import services
-from locator.web.pages import search_screen
+from locator.web.pages import organization_json_ld, search_screen
 
 bp = Blueprint("seller", __name__, url_prefix="/sellers")
 
@@ -82,6 +82,18 @@ def index():
     export_url = search_view.url_for_args(url_for("seller.export"), search_view.page_args(request.args), page=None)
     return search_screen("sellers/index.html", path, audience="seller", seller=seller, link_target=None,
                          export_url=export_url)
+
+
+@bp.get("/partners/<slug>")
+def profile(slug: str):
+    """A partner's profile with its internal fields; unpublished partners too."""
+    seller = current_seller()
+    if seller is None:
+        return redirect(url_for("seller.index"), code=303)
+    partner = services().locator.partner(slug, audience="seller")
+    if not partner:
+        abort(404, description="There is no partner at this address.")
+    return render_template("partners/profile.html", partner=partner, json_ld=organization_json_ld(partner), seller=seller)
 
 
 @bp.post("/sign-in")

@@ -141,3 +141,14 @@ def test_tokens_are_stored_hashed(site, token):
     assert hashes and token not in hashes
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
     assert token not in cli(app, "token", "list")
+
+
+def test_seller_profiles_show_unpublished_partners_with_internal_fields(site, token):
+    app, slugs = site
+    client = app.test_client()
+    assert client.get(f"/sellers/partners/{slugs['unpublished']}").status_code == 303  # not signed in
+    sign_in(client, token)
+    assert f'href="/sellers/partners/{slugs["acme"]}"' in client.get("/sellers?near=Berlin").get_data(as_text=True)
+    body = client.get(f"/sellers/partners/{slugs['unpublished']}").get_data(as_text=True)
+    assert UNPUBLISHED_NAME in body and "only sellers see this profile" in body and f"CAM {SECRET} 3" in body
+    assert client.get(f"/partners/{slugs['unpublished']}").status_code == 404  # the public page stays public

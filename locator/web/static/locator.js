@@ -29,6 +29,8 @@
 
   function swapFrom(doc) {
     var focusedId = document.activeElement && document.activeElement.id;
+    var oldDetails = document.querySelector(".filters-details");
+    var filtersOpen = oldDetails ? oldDetails.open : true;
     doc.querySelectorAll("[data-swap]").forEach(function (fresh) {
       var old = document.querySelector('[data-swap="' + fresh.getAttribute("data-swap") + '"]');
       if (old) old.replaceWith(document.importNode(fresh, true));
@@ -36,7 +38,8 @@
     if (doc.title) document.title = doc.title;
     form = document.querySelector("form[data-enhance=search]");
     bindForm();
-    collapseFiltersOnNarrow();
+    var newDetails = document.querySelector(".filters-details");
+    if (newDetails) newDetails.open = filtersOpen;
     if (focusedId) {
       var again = document.getElementById(focusedId);
       if (again) again.focus({ preventScroll: true });
@@ -273,14 +276,12 @@
     else map.setView([30, 0], 1);
   }
 
-  /* ---------- narrow screens: filters start folded ---------- */
+  /* ---------- narrow screens: filters start folded (the summary says how many are chosen) ---------- */
 
   function collapseFiltersOnNarrow() {
     var details = document.querySelector(".filters-details");
     if (!details) return;
-    var narrow = window.matchMedia("(max-width: 760px)").matches;
-    var chosen = details.querySelector("input:checked:not([value=''])");
-    if (narrow && !chosen) details.open = false;
+    if (window.matchMedia("(max-width: 760px)").matches) details.open = false;
   }
 
   bindForm();
