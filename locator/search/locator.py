@@ -126,12 +126,14 @@ class Locator:
         return inside, remote, rank_distance
 
     def _order(self, model, query, location, rows, score, is_remote, components) -> np.ndarray:
+        """Indices (into rows) of the results up to the end of the requested page, in order."""
         tiebreak = model.name_rank[rows]
+        limit = query.page * query.per_page
         if query.sort != "distance":
             return ranking.order(query.sort, tiebreak, score=score, completeness=model.completeness[rows],
-                                 components=components)
+                                 components=components, limit=limit)
         distance = retrieval.row_distances(model, rows, location.lat, location.lon)
-        order = ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote)
+        order = ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote, limit=limit)
         # Spherical distances can misorder partners within 0.6 %: refine everything that could
         # reach the pages up to this one with exact geodesics, then order again.
         end = min(query.page * query.per_page, len(rows)) - 1
@@ -143,7 +145,7 @@ class Locator:
         refine_at = np.flatnonzero(refine)
         distance = distance.copy()
         distance[refine_at] = retrieval.row_distances(model, rows[refine_at], location.lat, location.lon, exact=True)
-        return ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote)
+        return ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote, limit=limit)
 
     def _item(self, model, query, location, row, remote, score, parts, components, i) -> ResultItem:
         record = model.records[row]
@@ -272,6 +274,9 @@ class Locator:
                     build = index.build(self.db, self.config.index_dir).path
         if build != self._build or self._model is None:
             model = ReadModel.load(build / index.SNAPSHOT)
+            if model is None:  # swapped and pruned meanwhile? take the newest
+                build = index.current_dir(self.config.index_dir) or build
+                model = ReadModel.load(build / index.SNAPSHOT)
             if model is None:  # unreadable (older format, disk trouble): rebuild from the store
                 with self._build_lock():
                     build = index.build(self.db, self.config.index_dir).path

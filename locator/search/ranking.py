@@ -82,12 +82,15 @@ def order(
     remote: np.ndarray | None = None,
     completeness: np.ndarray | None = None,
     components: Components | None = None,
+    limit: int | None = None,
 ) -> np.ndarray:
-    """Indices of the results in the requested order; `tiebreak` (unique ints) settles ties.
+    """Indices of the results in the requested order (the first `limit` only, when given);
+    `tiebreak` (unique ints) settles ties.
 
     Relevance ties (also those float rounding makes, e.g. decays far below 1e-16) fall back to the
     components themselves, so "all else equal, better is higher" holds for the order, strictly."""
     if sort == "relevance":
+        primary = -np.asarray(score, dtype=np.float64)
         keys = [tiebreak]
         if components is not None:
             keys.append(-np.asarray(components.select, dtype=np.int8))
@@ -96,11 +99,20 @@ def order(
                 keys.append(np.asarray(components.distance_km, dtype=np.float64))
             if components.text is not None:
                 keys.append(-np.asarray(components.text, dtype=np.float64))
-        keys.append(-score)
     elif sort == "distance":
+        primary = np.asarray(distance_km, dtype=np.float64) + np.where(remote, 1e9, 0.0)
         keys = [tiebreak, distance_km, remote.astype(np.int8)]
     elif sort == "completeness":
-        keys = [tiebreak, -np.asarray(completeness, dtype=np.float64)]
-    else:  # name
+        primary = -np.asarray(completeness, dtype=np.float64)
         keys = [tiebreak]
-    return np.lexsort(keys)
+    else:  # name
+        primary = np.asarray(tiebreak, dtype=np.float64)
+        keys = [tiebreak]
+    keys.append(primary)
+    n = len(tiebreak)
+    if limit is None or n < 4 * limit:
+        return np.lexsort(keys)[:limit]
+    # Top-k: everything at least as good as the limit-th primary key (ties included), then sort those.
+    kth = np.partition(primary, limit - 1)[limit - 1]
+    candidates = np.flatnonzero(primary <= kth)
+    return candidates[np.lexsort([np.asarray(k)[candidates] for k in keys])][:limit]

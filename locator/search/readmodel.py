@@ -275,6 +275,7 @@ class Postings:
         delta = Postings.build(per_doc)
         overlay = dict(self.overlay)
         grown = Postings(self.terms, self.ptr, self.rows, self.weights, self.docs + len(per_doc), self.avgdl, overlay)
+        grown.__dict__["index"] = self.index  # the base terms did not change: share their lookup
         delta_rows = delta.rows + first_row
         for i, term in enumerate(delta.terms):
             lo, hi = delta.ptr[i], delta.ptr[i + 1]

@@ -105,3 +105,17 @@ def test_distance_sort_puts_remote_partners_after_the_ones_there(rows):
 
 def test_decay_halves_at_the_scale():
     assert np.isclose(ranking.decay_of(np.array([W.scale_km]), W)[0], 0.5)
+
+
+@settings(max_examples=100)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 100), st.floats(0, 500, **finite), st.booleans()), min_size=1, max_size=120),
+       st.sampled_from(["relevance", "distance", "completeness", "name"]), st.integers(1, 30), st.randoms())
+def test_top_k_order_is_the_prefix_of_the_full_order(rows, sort, limit, rnd):
+    score = np.array([r[0] / 5 for r in rows])
+    complete = np.array([r[1] for r in rows], dtype=np.float64)
+    distance = np.array([r[2] for r in rows])
+    remote = np.array([r[3] for r in rows])
+    tiebreak = np.array(rnd.sample(range(10_000), len(rows)))
+    kw = dict(score=score, distance_km=distance, remote=remote, completeness=complete)
+    full = ranking.order(sort, tiebreak, **kw)
+    assert list(ranking.order(sort, tiebreak, limit=limit, **kw)) == list(full[:limit])
