@@ -228,7 +228,8 @@
       var lon = parseFloat(el.getAttribute("data-lon"));
       if (isNaN(lat) || isNaN(lon)) return;
       var link = el.querySelector(".result-name a");
-      found.push({ lat: lat, lon: lon, name: el.getAttribute("data-name") || "", href: link ? link.getAttribute("href") : null });
+      found.push({ lat: lat, lon: lon, name: el.getAttribute("data-name") || "", href: link ? link.getAttribute("href") : null,
+                   remote: el.hasAttribute("data-remote") });
     });
     return found;
   }
@@ -257,13 +258,14 @@
     if (!map) return;
     if (markers) map.removeLayer(markers);
     markers = typeof L.markerClusterGroup === "function" ? L.markerClusterGroup() : L.layerGroup();
-    var bounds = [];
+    var bounds = [], remote = [];
     points().forEach(function (p) {
       var marker = L.marker([p.lat, p.lon], { title: p.name, alt: p.name });
       marker.bindPopup(popupFor(p.name, p.href));
       markers.addLayer(marker);
-      bounds.push([p.lat, p.lon]);
+      (p.remote ? remote : bounds).push([p.lat, p.lon]);  // far-away offices of remote partners don't set the view
     });
+    if (!bounds.length) bounds = remote;
     var here = document.querySelector("[data-search-location]");
     if (here) {
       var center = [parseFloat(here.getAttribute("data-lat")), parseFloat(here.getAttribute("data-lon"))];
