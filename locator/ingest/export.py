@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from locator.ingest.readers import write_csv
+from locator.ingest.readers import csv_rows, csv_writer
 from locator.models import Partner
 from locator.store import partner_record
 
@@ -27,20 +27,22 @@ def export_records(session: Session) -> Iterator[dict[str, Any]]:
         session.expunge_all()
 
 
-def write_records(records: list[dict[str, Any]] | Iterator[dict[str, Any]], path: str | Path) -> int:
-    """Write records as JSON (a list, one record per line block) or CSV (by the .csv extension)."""
+def write_records(records: Iterable[dict[str, Any]], path: str | Path) -> int:
+    """Stream records to JSON (a list, one record per line) or CSV (by the .csv extension)."""
     path = Path(path)
-    records = list(records)
+    count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         if path.suffix.lower() == ".csv":
-            write_csv(records, out)
-        else:
-            out.write("[\n")
-            for i, record in enumerate(records):
-                out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-                out.write(",\n" if i < len(records) - 1 else "\n")
-            out.write("]\n")
-    return len(records)
+            writer = csv_writer(out)
+            for count, record in enumerate(records, start=1):
+                writer.writerows(csv_rows(record))
+            return count
+        out.write("[")
+        for count, record in enumerate(records, start=1):
+            out.write(",\n" if count > 1 else "\n")
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        out.write("\n]\n")
+    return count
 
 
 def export_path(session: Session, path: str | Path) -> int:

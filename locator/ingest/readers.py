@@ -218,8 +218,14 @@ def _format_cell(column: str, value: Any) -> str:
     return str(value)
 
 
-def write_csv(records: list[dict[str, Any]], out: io.TextIOBase) -> None:
+def csv_writer(out: io.TextIOBase) -> csv.DictWriter:
+    """A writer of the import CSV layout, header written."""
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="", lineterminator="\n")
     writer.writeheader()
+    return writer
+
+
+def write_csv(records: list[dict[str, Any]], out: io.TextIOBase) -> None:
+    writer = csv_writer(out)
     for record in records:
         writer.writerows(csv_rows(record))
