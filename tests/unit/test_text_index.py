@@ -8,7 +8,10 @@ import pytest
 from whoosh import index as whoosh_index
 
 from locator.search import retrieval
-from locator.search.analysis import fold_terms
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from locator.search.analysis import fold_analyzer, fold_terms
 from locator.search.index import schema, whoosh_fields
 from locator.search.readmodel import ReadModel
 
@@ -113,3 +116,10 @@ def test_whoosh_segments_hold_the_same_terms(tmp_path):
         assert ("fold", "munchen") in reader
         assert ("text", "migrat") in reader
         assert set(fold_terms("서울")) <= {t.decode() for t in reader.lexicon("fold")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
+       | st.sampled_from(["São Paulo/SP, Brasil", "서울에서 깃랩", "上海，中国 云原生ab", "Ærø Straße", "The IT and AI"]))
+def test_fast_folding_equals_the_whoosh_analyzer_chain(text):
+    assert fold_terms(text) == [t.text for t in fold_analyzer()(text)]
