@@ -2,10 +2,6 @@
 internal data that must never reach the public, and partners whose every text field is a payload."""
 from __future__ import annotations
 
-# pyproj must load its PROJ before SpatiaLite loads the system one, or the process aborts at exit
-# (double free): a test process that connects first and imports pyproj later exits with 134.
-import pyproj  # noqa: F401  # isort: skip
-
 from sqlalchemy.orm import Session
 
 from tests.factories import make_partner, office
