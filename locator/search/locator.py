@@ -54,13 +54,14 @@ class Locator:
         text = retrieval.text_scores(model, query.q)
         if text is not None:
             base &= text > 0
-        inside, remote, rank_distance = self._geo(model, query, location, radius)
+        inside, remote, nearby = self._geo(model, query, location, radius)
         if inside is not None:
             base &= inside | remote
         filters = retrieval.filter_masks(model, query)
         matched = base.copy()
         for mask in filters.values():
             matched &= mask
+        rank_distance = self._rank_distance(model, location, remote, nearby, matched)
 
         rows = np.flatnonzero(matched)
         is_remote = remote[rows] if remote is not None else np.zeros(len(rows), dtype=bool)
@@ -75,8 +76,9 @@ class Locator:
         order = self._order(model, query, location, rows, score, is_remote, components)
         start = (query.page - 1) * query.per_page
         page = order[start : start + query.per_page]
+        nearest = retrieval.nearest_offices(model, rows[page], location.lat, location.lon) if location else {}
         items = [
-            self._item(model, query, location, int(rows[i]), bool(is_remote[i]), float(score[i]),
+            self._item(model, query, nearest.get(int(rows[i])), int(rows[i]), bool(is_remote[i]), float(score[i]),
                        {k: float(v[i]) for k, v in parts.items()}, components, i)
             for i in page
         ]
@@ -110,20 +112,27 @@ class Locator:
         return query.radius_km or self.config.default_radius_km
 
     def _geo(self, model: ReadModel, query: SearchQuery, location: Location | None, radius: float | None):
-        """(rows there, rows serving it remotely, distance used for ranking) or Nones without a place."""
+        """(rows there, rows serving it remotely, the offices in the radius) or Nones without a place."""
         if location is None:
             return None, None, None
+        nearby = None
         if location.kind == "country":
             inside = model.csr["office_country"].rows_with_any([location.country], model.size)
-            rank_distance = np.zeros(model.size)
         else:
             nearby = retrieval.within_radius(model, location.lat, location.lon, radius)
-            inside, rank_distance = nearby.inside, nearby.distance
+            inside = nearby.inside
         remote = np.zeros(model.size, dtype=bool)
         if query.include_remote:
             remote = retrieval.serving(model, location) & ~inside
-            rank_distance = np.where(remote, self.config.remote_distance_km, rank_distance)
-        return inside, remote, rank_distance
+        return inside, remote, nearby
+
+    def _rank_distance(self, model, location, remote, nearby, matched) -> np.ndarray | None:
+        """Per row, the distance ranking uses: to the nearest office in the radius (0 in a searched
+        country), remote_distance_km for partners serving the place from elsewhere."""
+        if location is None:
+            return None
+        distance = nearby.distance(matched) if nearby is not None else np.zeros(model.size)
+        return np.where(remote, self.config.remote_distance_km, distance)
 
     def _order(self, model, query, location, rows, score, is_remote, components) -> np.ndarray:
         """Indices (into rows) of the results up to the end of the requested page, in order."""
@@ -147,15 +156,14 @@ class Locator:
         distance[refine_at] = retrieval.row_distances(model, rows[refine_at], location.lat, location.lon, exact=True)
         return ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote, limit=limit)
 
-    def _item(self, model, query, location, row, remote, score, parts, components, i) -> ResultItem:
+    def _item(self, model, query, found, row, remote, score, parts, components, i) -> ResultItem:
+        """One result; `found`: (index of its nearest located office, exact km) when there is a place."""
         record = model.records[row]
         nearest, distance = None, None
-        if location is not None:
-            found = retrieval.nearest_office(model, row, location.lat, location.lon)
-            if found is not None:
-                office = record["offices"][found[0]]
-                nearest = NearestOffice(office["label"], office["city"], office["country"], office["lat"], office["lon"])
-                distance = round(found[1], 3)
+        if found is not None:
+            office = record["offices"][found[0]]
+            nearest = NearestOffice(office["label"], office["city"], office["country"], office["lat"], office["lon"])
+            distance = round(found[1], 3)
         explain = None
         if query.explain:
             explain = {

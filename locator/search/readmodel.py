@@ -135,6 +135,16 @@ def doc_terms(doc: dict[str, Any]) -> dict[str, tuple[Counter, int]]:
 # ---------------------------------------------------------------- building blocks
 
 
+def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of arange(start, end) for each pair, vectorised."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return offsets + np.arange(total)
+
+
 class Csr:
     """Row → list of codes (one vocabulary), with per-code row lists for filtering."""
 
@@ -188,7 +198,12 @@ class Csr:
         return mask
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
-        counts = np.bincount(self.vals[mask[self.entry_row]], minlength=len(self.codes))
+        rows = np.flatnonzero(mask)
+        if len(rows) * 8 < len(mask):  # few rows: gather just their entries
+            codes = self.vals[ranges(self.ptr[rows], self.ptr[rows + 1])]
+        else:
+            codes = self.vals[mask[self.entry_row]]
+        counts = np.bincount(codes, minlength=len(self.codes))
         return {self.codes[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
     def row(self, i: int) -> list[str]:
@@ -225,6 +240,15 @@ class Postings:
         base = int(self.ptr[i + 1] - self.ptr[i]) if i is not None else 0
         extra = self.overlay.get(term)
         return base + (len(extra[0]) if extra is not None else 0)
+
+    def expansions(self, term: str, expand) -> list[str]:
+        """Fuzzy expansions of a term over this lexicon, remembered (queries repeat)."""
+        cache = self.__dict__.setdefault("_expansions", {})
+        if term not in cache:
+            if len(cache) > 20_000:
+                cache.clear()
+            cache[term] = expand(self.lexicon, term)
+        return cache[term]
 
     @cached_property
     def lexicon(self) -> list[str]:

@@ -30,13 +30,17 @@ MAX_EXPANSIONS = 30
 # ---------------------------------------------------------------- text
 
 
+RARE = 3  # a word in fewer partners than this is looked up with typo tolerance too
+
+
 def fuzzy_distance(term: str) -> int:
     return 0 if len(term) < 4 or not term.isalpha() else 1 if len(term) < 8 else 2
 
 
 @lru_cache(maxsize=4096)
 def _automaton(term: str, k: int):
-    return levenshtein_automaton(term, k, prefix=1).to_dfa()
+    # Typos rarely hit the first letters: a shared prefix keeps the walk over the lexicon short.
+    return levenshtein_automaton(term, k, prefix=k).to_dfa()
 
 
 def expansions(lexicon: list[str], term: str) -> list[str]:
@@ -69,7 +73,8 @@ def text_scores(model: ReadModel, q: str) -> np.ndarray | None:
     for term in terms:
         best = np.zeros(model.size, dtype=np.float32)
         sources = [(stemmed.get(stem(term)), 1.0), (folded.get(term), 1.0)]
-        sources += [(folded.get(word), FUZZY_FACTOR) for word in expansions(folded.lexicon, term)]
+        if folded.df(term) < RARE:  # unknown or rare: probably a typo
+            sources += [(folded.get(word), FUZZY_FACTOR) for word in folded.expansions(term, expansions)]
         for (rows, weights), factor in sources:
             if len(rows):
                 best[rows] = np.maximum(best[rows], weights * factor)
@@ -168,7 +173,15 @@ def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> n
 @dataclass
 class Nearby:
     inside: np.ndarray  # row mask: an office within the radius (exact, WGS84)
-    distance: np.ndarray  # row → spherical distance to its nearest office (inf: none considered)
+    office_rows: np.ndarray  # the row of each office within the radius
+    office_km: np.ndarray  # and its great-circle distance
+
+    def distance(self, wanted: np.ndarray) -> np.ndarray:
+        """Row → great-circle km to its nearest office in the radius, for the wanted rows (else inf)."""
+        distance = np.full(len(self.inside), np.inf)
+        keep = wanted[self.office_rows]
+        np.minimum.at(distance, self.office_rows[keep], self.office_km[keep])
+        return distance
 
 
 def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) -> Nearby:
@@ -186,11 +199,9 @@ def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) ->
         inside = sure.copy()
         inside[unsure] = exact <= radius_km
     rows = model.off_row[offices[inside]]
-    distance = np.full(model.size, np.inf)
-    np.minimum.at(distance, rows, d[inside])
     mask = np.zeros(model.size, dtype=bool)
     mask[rows] = True
-    return Nearby(mask, distance)
+    return Nearby(mask, rows, d[inside])
 
 
 def row_distances(model: ReadModel, rows: np.ndarray, lat: float, lon: float, exact: bool = False) -> np.ndarray:
@@ -207,14 +218,21 @@ def row_distances(model: ReadModel, rows: np.ndarray, lat: float, lon: float, ex
     return distance[rows]
 
 
-def nearest_office(model: ReadModel, row: int, lat: float, lon: float) -> tuple[int, float] | None:
-    """(index into the row's located offices, exact geodesic km) of its nearest office."""
-    start, end = model.off_ptr[row], model.off_ptr[row + 1]
-    if start == end:
-        return None
-    d = geodesic_km(lat, lon, model.off_lat[start:end], model.off_lon[start:end])
-    i = int(np.argmin(d))
-    return i, float(d[i])
+def nearest_offices(model: ReadModel, rows: np.ndarray, lat: float, lon: float) -> dict[int, tuple[int, float]]:
+    """row → (index into its located offices, exact geodesic km) of its nearest office, in one pass."""
+    from locator.search.readmodel import ranges
+
+    rows = np.asarray(rows, dtype=np.int64)
+    offices = ranges(model.off_ptr[rows], model.off_ptr[rows + 1])
+    if len(offices) == 0:
+        return {}
+    d = geodesic_km(lat, lon, model.off_lat[offices], model.off_lon[offices])
+    owner = model.off_row[offices]
+    best: dict[int, tuple[int, float]] = {}
+    for office, row, km in zip(offices.tolist(), owner.tolist(), d.tolist()):
+        if row not in best or km < best[row][1]:
+            best[row] = (office - int(model.off_ptr[row]), km)
+    return best
 
 
 def serving(model: ReadModel, location: Location) -> np.ndarray:
