@@ -4,8 +4,9 @@ atomically from the store and kept in step with its change log.
 Layout of `index_dir`:
     CURRENT              name of the live build directory (replaced atomically with os.replace)
     build-<time>-<pid>/  Whoosh segments, readmodel.pickle (the snapshot at `marker`), MARKER
-The Whoosh fields hold terms analysed by locator.search.analysis (fed pre-analysed, so the build
-analyses each text once); the read model holds the same terms' postings for vectorised search.
+The Whoosh segment holds each partner's folded terms (analysed by locator.search.analysis); a full
+build writes it from the read model's postings, so each text is analysed once. Searches run on the
+read model; the segments are the on-disk, incrementally updated copy of the same terms and lexicon.
 
 Several processes share one index_dir: incremental updates of the Whoosh segments are done by
 whichever process gets Whoosh's writer lock (others skip; the next poll catches up), and MARKER
@@ -20,16 +21,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import select
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.system import pack_uint
 
 from locator.db import Database
 from locator.models import Change
-from locator.search.analysis import fold_terms, stem_terms
-from locator.search.readmodel import ReadModel, doc_text, load_docs
+from locator.search.analysis import fold_terms
+from locator.search.readmodel import NAME_BOOST, Postings, ReadModel, doc_text, load_docs
 from locator.store import last_change_id
 
 POINTER = "CURRENT"
@@ -39,24 +42,61 @@ KEEP_BUILDS = 2  # the live one and the one before (a process may still be readi
 
 
 def schema() -> Schema:
-    pre = SpaceSeparatedTokenizer()  # values are already analysed: just split on spaces
+    """One document per partner: its store id and its unstemmed, accent-folded terms (name terms
+    NAME_BOOST times). Stemmed terms are not stored: they are stem() of these (the read model
+    derives its recall postings the same way)."""
     return Schema(
         pid=ID(stored=True, unique=True),
-        name=TEXT(analyzer=pre, phrase=False, field_boost=3.0),
-        text=TEXT(analyzer=pre, phrase=False),
-        fold=TEXT(analyzer=pre, phrase=False),
+        fold=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),  # values are already analysed
     )
 
 
 def whoosh_fields(doc: dict) -> dict[str, str]:
     name, rest = doc_text(doc)
-    name_fold, rest_fold = fold_terms(name), fold_terms(rest)
-    return {
-        "pid": str(doc["id"]),
-        "name": " ".join(stem_terms(name_fold)),
-        "text": " ".join(stem_terms(rest_fold)),
-        "fold": " ".join(name_fold + rest_fold),
-    }
+    return {"pid": str(doc["id"]), "fold": " ".join(fold_terms(name) * NAME_BOOST + fold_terms(rest))}
+
+
+def write_segment(ix, pids: np.ndarray, fold: Postings) -> None:
+    """Write the whole index as one Whoosh segment straight from the read model's fold postings
+    (already analysed, sorted by term and row): the same segment add_document would make, without
+    Whoosh re-tokenising every document and sorting 4 million postings through its pool."""
+    writer = ix.writer()
+    try:
+        pid_field, fold_field = writer.schema["pid"], writer.schema["fold"]
+        perdoc, lengths = writer.perdocwriter, fold.lengths.astype(np.int64).tolist()
+        for docnum, (pid, length) in enumerate(zip(pids.tolist(), lengths)):
+            perdoc.start_doc(docnum)
+            perdoc.add_field("fold", fold_field, None, length)
+            perdoc.add_field("pid", pid_field, str(pid), 1)
+            perdoc.finish_doc()
+            writer.pool.add(("pid", str(pid).encode(), docnum, 1.0, b""))
+        writer.docnum = len(lengths)
+        writer._added = True
+        writer._flush_segment = lambda: _flush(writer, fold, fold_field, lengths)
+        writer.commit(merge=False)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _flush(writer, fold: Postings, fold_field, lengths: list[int]) -> None:
+    """SegmentWriter._flush_segment, with the fold field's postings written from arrays."""
+    writer.perdocwriter.close()
+    fw = writer.fieldwriter
+    fw.start_field("fold", fold_field)
+    ptr, rows, freqs = fold.ptr.tolist(), fold.rows.tolist(), fold.freqs.astype(np.int64).tolist()
+    for i, term in enumerate(fold.terms):
+        fw.start_term(term.encode("utf-8"))
+        add = fw._postwriter.add_posting
+        for j in range(ptr[i], ptr[i + 1]):
+            tf = freqs[j]
+            add(rows[j], float(tf), pack_uint(tf), lengths[rows[j]])
+        fw.finish_term()
+    fw.finish_field()
+    pdr = writer.per_document_reader()
+    fw.add_postings(writer.schema, pdr, writer.pool.iter_postings())  # the pid field
+    pdr.close()
+    fw.close()
 
 
 def current_dir(index_dir: str | Path) -> Path | None:
@@ -109,10 +149,7 @@ def build(db: Database, index_dir: str | Path) -> BuildReport:
         seconds["read_model"] = time.perf_counter() - t
         t = time.perf_counter()
         ix = whoosh_index.create_in(str(build_dir), schema())
-        writer = ix.writer(limitmb=256)
-        for doc in docs:
-            writer.add_document(**whoosh_fields(doc))
-        writer.commit()
+        write_segment(ix, model.pid, model.text["fold"])
         seconds["whoosh"] = time.perf_counter() - t
         _write_atomic(build_dir / MARKER, str(marker))
         _write_atomic(root / POINTER, build_dir.name)

@@ -221,6 +221,8 @@ class Postings:
     docs: int
     avgdl: float
     overlay: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    freqs: np.ndarray | None = None  # term frequencies per entry, kept from a build (not saved)
+    lengths: np.ndarray | None = None  # document lengths per row, kept from a build (not saved)
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -289,7 +291,8 @@ class Postings:
         ptr = np.searchsorted(keys, np.arange(len(terms) + 1)).astype(np.int64)
         docs = len(per_doc)
         avgdl = float(lengths.mean()) if docs else 1.0
-        postings = cls([terms[i] for i in alpha], ptr, rows, np.zeros(0, np.float32), docs, avgdl)
+        postings = cls([terms[i] for i in alpha], ptr, rows, np.zeros(0, np.float32), docs, avgdl,
+                       freqs=tf, lengths=lengths)
         df = np.diff(ptr).astype(np.float32)
         postings.weights = postings.weight(tf, lengths[rows], np.repeat(df, np.diff(ptr)))
         return postings

@@ -6,13 +6,14 @@ import itertools
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.query import Term
 
 from locator.search import retrieval
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from locator.search.analysis import fold_analyzer, fold_terms
-from locator.search.index import schema, whoosh_fields
+from locator.search.index import schema, whoosh_fields, write_segment
 from locator.search.readmodel import ReadModel
 
 _ids = itertools.count(1)
@@ -105,6 +106,19 @@ def test_stop_words_alone_are_no_text_query():
     assert retrieval.text_scores(MODEL, "the and of") is None
 
 
+def _segment_postings(path) -> dict:
+    with whoosh_index.open_dir(str(path)).searcher() as searcher:
+        reader = searcher.reader()
+        pid = {d: int(searcher.stored_fields(d)["pid"]) for d in range(reader.doc_count())}
+        lengths = {pid[d]: reader.doc_field_length(d, "fold") for d in pid}
+        postings = {}
+        for fieldname, term in reader.all_terms():
+            if fieldname == "fold":
+                m = reader.postings("fold", term)
+                postings[term.decode()] = sorted((pid[d], w) for d, w in m.items_as("weight"))
+        return postings, lengths
+
+
 def test_whoosh_segments_hold_the_same_terms(tmp_path):
     ix = whoosh_index.create_in(str(tmp_path), schema())
     with ix.writer() as writer:
@@ -114,8 +128,23 @@ def test_whoosh_segments_hold_the_same_terms(tmp_path):
         reader = searcher.reader()
         assert set(reader.terms_within("fold", "kubernets", 1)) == {"kubernetes"}
         assert ("fold", "munchen") in reader
-        assert ("text", "migrat") in reader
+        assert ("fold", "migrations") in reader
         assert set(fold_terms("서울")) <= {t.decode() for t in reader.lexicon("fold")}
+
+
+def test_a_full_build_writes_the_segment_add_document_would(tmp_path):
+    (tmp_path / "bulk").mkdir()
+    (tmp_path / "docs").mkdir()
+    model = ReadModel.build(DOCS, 0)
+    write_segment(whoosh_index.create_in(str(tmp_path / "bulk"), schema()), model.pid, model.text["fold"])
+    with whoosh_index.create_in(str(tmp_path / "docs"), schema()).writer() as writer:
+        for d in DOCS:
+            writer.add_document(**whoosh_fields(d))
+    bulk, by_docs = _segment_postings(tmp_path / "bulk"), _segment_postings(tmp_path / "docs")
+    assert bulk[0] and bulk == by_docs
+    with whoosh_index.open_dir(str(tmp_path / "bulk")).searcher() as searcher:  # still a working index
+        assert len(searcher.search(Term("fold", "munchen"))) == 1
+        assert len(searcher.search(Term("pid", str(DOCS[0]["id"])))) == 1
 
 
 @settings(max_examples=300, deadline=None)
