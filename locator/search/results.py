@@ -1,7 +1,7 @@
 """What a search returns: plain dataclasses that formatters (JSON, GeoJSON, HTML) turn into output."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -60,12 +60,26 @@ class SearchResults:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        body = asdict(self)
-        body["query"] = dict(self.query, location=asdict(self.location) if self.location else None)
-        body.pop("location")
-        for item in body["results"]:
-            if item["explain"] is None:
-                item.pop("explain")
-            if item["internal"] is None:
-                item.pop("internal")
-        return body
+        """The API body; shallow (values are shared, not deep-copied: dataclasses.asdict cost ms)."""
+        return {
+            "query": dict(self.query, location=_shallow(self.location) if self.location else None),
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "results": [_item_dict(item) for item in self.results],
+            "facets": self.facets,
+        }
+
+
+def _shallow(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _item_dict(item: ResultItem) -> dict[str, Any]:
+    body = _shallow(item)
+    if item.nearest_office is not None:
+        body["nearest_office"] = _shallow(item.nearest_office)
+    for optional in ("explain", "internal"):
+        if body[optional] is None:
+            del body[optional]
+    return body
