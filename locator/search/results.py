@@ -1,7 +1,7 @@
 """What a search returns: plain dataclasses that formatters (JSON, GeoJSON, HTML) turn into output."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -72,7 +72,7 @@ class SearchResults:
 
 
 def _shallow(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    return dict(vars(obj))  # a dataclass's fields, in order
 
 
 def _item_dict(item: ResultItem) -> dict[str, Any]:
