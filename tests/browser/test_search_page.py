@@ -179,3 +179,14 @@ def test_mobile_layout(site, watched):
     screenshot(page, "search-mobile")
     page.locator(".filters-details summary").click()
     screenshot(page, "search-mobile-filters", full_page=False)
+
+
+def test_logo_that_fails_to_load_becomes_the_initial(site, watched):
+    w = watched()
+    page = w.page
+    page.goto(site.url + "/?near=Paris&radius_km=50")
+    card = page.locator(".result", has_text="Paris Conseil")
+    card.locator(".logo-placeholder").wait_for()
+    assert card.locator(".logo-placeholder").inner_text() == "P"
+    assert card.locator(".result-logo img").count() == 0
+    assert w.errors == []

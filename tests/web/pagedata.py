@@ -38,7 +38,8 @@ def add_pages_data(session: Session, xss: bool = True, extra_berlin: int = 12) -
                      segments=["smb"], offices=[office(*MUNICH, city="Munich", label="München")], internal=secret_internal(2))
     slugs["munich"] = p.slug
     p = make_partner(session, name="Paris Conseil", languages=["fr", "en"], services=["consulting", "support"],
-                     segments=["mid-market"], types=["rsi"], offices=[office(*PARIS, city="Paris", country="FR")])
+                     segments=["mid-market"], types=["rsi"], offices=[office(*PARIS, city="Paris", country="FR")],
+                     logo_url="https://logos.invalid/paris-conseil.png")  # never loads: the page shows the initial
     slugs["paris"] = p.slug
     p = make_partner(session, name="Remote Europe Services", languages=["en", "de"], services=["managed-services"],
                      types=["msp"], countries_served=["DE", "FR"], offices=[office(40.4168, -3.7038, city="Madrid", country="ES")])

@@ -9,6 +9,23 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  /* ---------- logos that fail to load become the partner's initial ---------- */
+
+  function logoFallback(img) {
+    var span = document.createElement("span");
+    span.className = "logo-placeholder";
+    span.setAttribute("aria-hidden", "true");
+    span.textContent = img.getAttribute("data-initial");
+    img.replaceWith(span);
+  }
+  document.addEventListener("error", function (event) {
+    var img = event.target;
+    if (img instanceof HTMLImageElement && img.hasAttribute("data-initial")) logoFallback(img);
+  }, true);
+  document.querySelectorAll("img[data-initial]").forEach(function (img) {
+    if (img.complete && img.naturalWidth === 0) logoFallback(img);
+  });
+
   var form = document.querySelector("form[data-enhance=search]");
   var map = null;
   var markers = null;

@@ -313,10 +313,13 @@
 
     _item(item, vocab) {
       var li = el("li", { class: "result" });
+      var initial = function () { return el("span", { class: "logo", "aria-hidden": "true" }, (item.name || "?").charAt(0)); };
       if (item.logo_url && /^https?:/i.test(item.logo_url)) {
-        li.appendChild(el("img", { class: "logo", src: item.logo_url, alt: "", loading: "lazy", referrerpolicy: "no-referrer" }));
+        var img = el("img", { class: "logo", src: item.logo_url, alt: "", loading: "lazy", referrerpolicy: "no-referrer" });
+        img.addEventListener("error", function () { img.replaceWith(initial()); });
+        li.appendChild(img);
       } else {
-        li.appendChild(el("span", { class: "logo", "aria-hidden": "true" }, (item.name || "?").charAt(0)));
+        li.appendChild(initial());
       }
       var body = el("div", { class: "body" });
       var h = el("h3");
