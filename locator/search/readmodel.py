@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import array
 import pickle
+from itertools import chain
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from locator import vocab
 from locator.models import Office, Partner
-from locator.search.analysis import fold_terms, fold_text, stem_terms
+from locator.search.analysis import fold_terms, fold_text, stem
 
 LIST_KINDS = {
     "language": "languages",
@@ -115,21 +116,23 @@ def doc_text(doc: dict[str, Any]) -> tuple[str, str]:
     return doc["name"] or "", " ".join([doc.get("description") or "", *labels, *places])
 
 
-def doc_terms(doc: dict[str, Any]) -> dict[str, tuple[Counter, int]]:
-    """Per text field, the term frequencies (name terms boosted) and the document length."""
+def doc_fold_terms(doc: dict[str, Any]) -> tuple[Counter, int]:
+    """The folded terms' frequencies (name terms boosted) and the document length."""
     name, rest = doc_text(doc)
     name_fold, rest_fold = fold_terms(name), fold_terms(rest)
-    length = len(rest_fold) + NAME_BOOST * len(name_fold)
-    out = {}
-    for fieldname, names, others in (
-        ("fold", name_fold, rest_fold),
-        ("stem", stem_terms(name_fold), stem_terms(rest_fold)),
-    ):
-        tf = Counter(others)
-        for term in names:
-            tf[term] += NAME_BOOST
-        out[fieldname] = (tf, length)
-    return out
+    tf = Counter(rest_fold)
+    for term in name_fold:
+        tf[term] += NAME_BOOST
+    return tf, len(rest_fold) + NAME_BOOST * len(name_fold)
+
+
+def doc_terms(doc: dict[str, Any]) -> dict[str, tuple[Counter, int]]:
+    """Per text field, the term frequencies (name terms boosted) and the document length."""
+    fold, length = doc_fold_terms(doc)
+    stemmed: Counter = Counter()
+    for term, count in fold.items():
+        stemmed[stem(term)] += count
+    return {"fold": (fold, length), "stem": (stemmed, length)}
 
 
 # ---------------------------------------------------------------- building blocks
@@ -265,37 +268,41 @@ class Postings:
 
     @classmethod
     def build(cls, per_doc: list[tuple[Counter, int]]) -> "Postings":
-        term_ids: dict[str, int] = {}
-        t_arr, r_arr, f_arr = array.array("i"), array.array("i"), array.array("f")
-        lengths = np.zeros(len(per_doc), dtype=np.float32)
-        for row, (tf, length) in enumerate(per_doc):
-            lengths[row] = length
-            for term, count in tf.items():
-                tid = term_ids.get(term)
-                if tid is None:
-                    tid = term_ids[term] = len(term_ids)
-                t_arr.append(tid)
-                r_arr.append(row)
-                f_arr.append(count)
-        terms = sorted(term_ids, key=term_ids.__getitem__)
-        tids = np.frombuffer(t_arr, dtype=np.int32)
-        # Sort terms alphabetically and entries by (term, row).
-        alpha = np.argsort(np.array(terms, dtype=object)) if terms else np.zeros(0, dtype=np.int64)
-        rank = np.empty(len(terms), dtype=np.int32)
-        rank[alpha] = np.arange(len(terms), dtype=np.int32)
-        keys = rank[tids] if len(tids) else tids
-        order = np.argsort(keys, kind="stable")  # rows were appended in order: stable keeps them sorted
-        keys = keys[order]
-        rows = np.frombuffer(r_arr, dtype=np.int32)[order]
-        tf = np.frombuffer(f_arr, dtype=np.float32)[order]
-        ptr = np.searchsorted(keys, np.arange(len(terms) + 1)).astype(np.int64)
-        docs = len(per_doc)
+        all_terms = list(chain.from_iterable(tf.keys() for tf, _ in per_doc))
+        terms = sorted(dict.fromkeys(all_terms))
+        term_id = {t: i for i, t in enumerate(terms)}  # alphabetical ids
+        n = len(all_terms)
+        tids = np.fromiter(map(term_id.__getitem__, all_terms), dtype=np.int32, count=n)
+        counts = np.fromiter(chain.from_iterable(tf.values() for tf, _ in per_doc), dtype=np.float32, count=n)
+        per_row = np.fromiter((len(tf) for tf, _ in per_doc), dtype=np.int64, count=len(per_doc))
+        lengths = np.fromiter((length for _, length in per_doc), dtype=np.float32, count=len(per_doc))
+        rows = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_row)
+        order = np.argsort(tids, kind="stable")  # entries by (term, row): rows were listed in order
+        ptr = np.searchsorted(tids[order], np.arange(len(terms) + 1)).astype(np.int64)
+        return cls._weighted(terms, ptr, rows[order], counts[order], lengths)
+
+    @classmethod
+    def _weighted(cls, terms: list[str], ptr: np.ndarray, rows: np.ndarray, tf: np.ndarray, lengths: np.ndarray) -> "Postings":
+        docs = len(lengths)
         avgdl = float(lengths.mean()) if docs else 1.0
-        postings = cls([terms[i] for i in alpha], ptr, rows, np.zeros(0, np.float32), docs, avgdl,
-                       freqs=tf, lengths=lengths)
+        postings = cls(terms, ptr, rows, np.zeros(0, np.float32), docs, avgdl, freqs=tf, lengths=lengths)
         df = np.diff(ptr).astype(np.float32)
         postings.weights = postings.weight(tf, lengths[rows], np.repeat(df, np.diff(ptr)))
         return postings
+
+    def mapped(self, term_map) -> "Postings":
+        """The postings of `term_map(term)` for every term (frequencies of terms mapped together add
+        up): the stemmed field from the folded one, vectorised, for a build."""
+        targets = [term_map(t) for t in self.terms]
+        new_terms = sorted(set(targets))
+        rank = {t: i for i, t in enumerate(new_terms)}
+        target_id = np.array([rank[t] for t in targets], dtype=np.int64)
+        n = max(self.docs, 1)
+        keys = np.repeat(target_id, np.diff(self.ptr)) * n + self.rows
+        unique, inverse = np.unique(keys, return_inverse=True)
+        tf = np.bincount(inverse, weights=self.freqs, minlength=len(unique)).astype(np.float32)
+        ptr = np.searchsorted(unique // n, np.arange(len(new_terms) + 1)).astype(np.int64)
+        return Postings._weighted(new_terms, ptr, (unique % n).astype(np.int32), tf, self.lengths)
 
     def appended(self, first_row: int, per_doc: list[tuple[Counter, int]]) -> "Postings":
         """New rows go to the overlay, weighted with the base statistics (df counted as of now)."""
@@ -389,7 +396,7 @@ class ReadModel:
     @classmethod
     def build(cls, docs: list[dict[str, Any]], marker: int) -> "ReadModel":
         parts = _columns(docs)
-        per_doc = [doc_terms(d) for d in docs]
+        fold = Postings.build([doc_fold_terms(d) for d in docs])
         return cls(
             marker=marker,
             pid=parts["pid"],
@@ -403,7 +410,7 @@ class ReadModel:
             off_lat=parts["off_lat"],
             off_lon=parts["off_lon"],
             areas=parts["areas"],
-            text={f: Postings.build([d[f] for d in per_doc]) for f in ("stem", "fold")},
+            text={"stem": fold.mapped(stem), "fold": fold},
         )
 
     def with_docs(self, docs: list[dict[str, Any]], changed: Iterable[int], marker: int) -> "ReadModel":

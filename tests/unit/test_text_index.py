@@ -152,3 +152,13 @@ def test_a_full_build_writes_the_segment_add_document_would(tmp_path):
        | st.sampled_from(["São Paulo/SP, Brasil", "서울에서 깃랩", "上海，中国 云原生ab", "Ærø Straße", "The IT and AI"]))
 def test_fast_folding_equals_the_whoosh_analyzer_chain(text):
     assert fold_terms(text) == [t.text for t in fold_analyzer()(text)]
+
+
+def test_stemmed_postings_derived_from_the_folded_equal_a_direct_build():
+    from locator.search.readmodel import Postings, doc_terms
+
+    direct = Postings.build([doc_terms(d)["stem"] for d in DOCS])
+    derived = ReadModel.build(DOCS, 0).text["stem"]
+    assert derived.terms == direct.terms and "migrat" in derived.terms
+    for name in ("ptr", "rows", "weights", "freqs", "lengths"):
+        assert np.array_equal(getattr(derived, name), getattr(direct, name)), name
