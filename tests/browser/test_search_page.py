@@ -189,4 +189,7 @@ def test_logo_that_fails_to_load_becomes_the_initial(site, watched):
     card.locator(".logo-placeholder").wait_for()
     assert card.locator(".logo-placeholder").inner_text() == "P"
     assert card.locator(".result-logo img").count() == 0
+    card.get_by_role("link", name="Paris Conseil").click()
+    page.locator(".logo-placeholder.profile-logo").wait_for()
+    assert page.locator("img.profile-logo").count() == 0
     assert w.errors == []

@@ -13,7 +13,7 @@
 
   function logoFallback(img) {
     var span = document.createElement("span");
-    span.className = "logo-placeholder";
+    span.className = "logo-placeholder " + (img.getAttribute("data-class") || "");
     span.setAttribute("aria-hidden", "true");
     span.textContent = img.getAttribute("data-initial");
     img.replaceWith(span);
