@@ -71,16 +71,16 @@ class Locator:
             completeness=model.completeness[rows],
             select=model.select[rows],
         )
-        parts = ranking.parts(components, self.weights)
-        score = sum(parts.values()) if len(rows) else np.zeros(0)
+        score = ranking.relevance(components, self.weights) if len(rows) else np.zeros(0)
         order = self._order(model, query, location, rows, score, is_remote, components)
         start = (query.page - 1) * query.per_page
         page = order[start : start + query.per_page]
+        parts = ranking.parts(components.take(page), self.weights, components.text_top()) if len(page) else {}
         nearest = retrieval.nearest_offices(model, rows[page], location.lat, location.lon) if location else {}
         items = [
             self._item(model, query, nearest.get(int(rows[i])), int(rows[i]), bool(is_remote[i]), float(score[i]),
-                       {k: float(v[i]) for k, v in parts.items()}, components, i)
-            for i in page
+                       {k: float(v[j]) for k, v in parts.items()}, components, i)
+            for j, i in enumerate(page)
         ]
         echo = query.echo()
         echo["radius_km"] = radius
@@ -91,7 +91,7 @@ class Locator:
             page=query.page,
             per_page=query.per_page,
             results=items,
-            facets=facet_counts.count(model, base, filters, query.facets) if query.facets else {},
+            facets=facet_counts.count(model, base, filters, query.facets, query.audience) if query.facets else {},
         )
 
     def resolve(self, query: SearchQuery) -> Location | None:

@@ -48,22 +48,33 @@ class Components:
     completeness: np.ndarray  # 0..100
     select: np.ndarray  # bool
 
+    def take(self, at: np.ndarray) -> "Components":
+        return Components(*(None if v is None else v[at] for v in (self.text, self.distance_km, self.completeness, self.select)))
 
-def parts(c: Components, w: Weights) -> dict[str, np.ndarray]:
-    """The weighted parts of the relevance score, each in 0..weight."""
+    def text_top(self) -> float | None:
+        return float(self.text.max()) if self.text is not None and len(self.text) else None
+
+
+def parts(c: Components, w: Weights, text_top: float | None = None) -> dict[str, np.ndarray]:
+    """The weighted parts of the relevance score, each in 0..weight. `text_top`: the best text score
+    of the whole result set when `c` holds only some of it (a page)."""
+    n = len(c.completeness)
+    present = dict(_present_parts(c, w, text_top))
+    zeros = np.zeros(n)
+    return {name: present.get(name, zeros) for name in ("text", "distance", "completeness", "track")}
+
+
+def _present_parts(c: Components, w: Weights, text_top: float | None = None):
+    """(name, weighted part) of the components there are (absent ones are zero), in blend order."""
     n = len(c.completeness)
     if c.text is not None and n:
-        top = float(c.text.max())
-        text = c.text / top if top > 0 else np.zeros(n)
-    else:
-        text = np.zeros(n)
-    decay = decay_of(c.distance_km, w) if c.distance_km is not None else np.zeros(n)
-    return {
-        "text": w.text * text,
-        "distance": w.distance * decay,
-        "completeness": w.completeness * np.asarray(c.completeness, dtype=np.float64) / 100.0,
-        "track": w.track * np.asarray(c.select, dtype=np.float64),
-    }
+        top = float(c.text.max()) if text_top is None else text_top
+        if top > 0:
+            yield "text", w.text * (c.text / top)
+    if c.distance_km is not None:
+        yield "distance", w.distance * decay_of(c.distance_km, w)
+    yield "completeness", w.completeness * np.asarray(c.completeness, dtype=np.float64) / 100.0
+    yield "track", w.track * np.asarray(c.select, dtype=np.float64)
 
 
 def decay_of(distance_km: np.ndarray, w: Weights) -> np.ndarray:
@@ -71,7 +82,11 @@ def decay_of(distance_km: np.ndarray, w: Weights) -> np.ndarray:
 
 
 def relevance(c: Components, w: Weights) -> np.ndarray:
-    return sum(parts(c, w).values())
+    """sum(parts(c, w).values()), without materialising the parts that are zero."""
+    total = None
+    for _, part in _present_parts(c, w):
+        total = part.astype(np.float64) if total is None else np.add(total, part, out=total)
+    return total
 
 
 def order(
@@ -89,30 +104,36 @@ def order(
 
     Relevance ties (also those float rounding makes, e.g. decays far below 1e-16) fall back to the
     components themselves, so "all else equal, better is higher" holds for the order, strictly."""
+    # Secondary keys as (array, sign), materialised only for the rows that need ordering.
     if sort == "relevance":
         primary = -np.asarray(score, dtype=np.float64)
-        keys = [tiebreak]
+        keys = [(tiebreak, 1)]
         if components is not None:
-            keys.append(-np.asarray(components.select, dtype=np.int8))
-            keys.append(-np.asarray(components.completeness, dtype=np.float64))
+            keys.append((components.select, -1))
+            keys.append((components.completeness, -1))
             if components.distance_km is not None:
-                keys.append(np.asarray(components.distance_km, dtype=np.float64))
+                keys.append((components.distance_km, 1))
             if components.text is not None:
-                keys.append(-np.asarray(components.text, dtype=np.float64))
+                keys.append((components.text, -1))
     elif sort == "distance":
         primary = np.asarray(distance_km, dtype=np.float64) + np.where(remote, 1e9, 0.0)
-        keys = [tiebreak, distance_km, remote.astype(np.int8)]
+        keys = [(tiebreak, 1), (distance_km, 1), (remote, 1)]
     elif sort == "completeness":
         primary = -np.asarray(completeness, dtype=np.float64)
-        keys = [tiebreak]
+        keys = [(tiebreak, 1)]
     else:  # name
         primary = np.asarray(tiebreak, dtype=np.float64)
-        keys = [tiebreak]
-    keys.append(primary)
+        keys = [(tiebreak, 1)]
     n = len(tiebreak)
     if limit is None or n < 4 * limit:
-        return np.lexsort(keys)[:limit]
-    # Top-k: everything at least as good as the limit-th primary key (ties included), then sort those.
-    kth = np.partition(primary, limit - 1)[limit - 1]
-    candidates = np.flatnonzero(primary <= kth)
-    return candidates[np.lexsort([np.asarray(k)[candidates] for k in keys])][:limit]
+        candidates = None
+    else:  # top-k: everything at least as good as the limit-th primary key (ties included)
+        kth = np.partition(primary, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(primary <= kth)
+
+    def take(values, sign=1):
+        values = np.asarray(values) if candidates is None else np.asarray(values)[candidates]
+        return -values.astype(np.float64) if sign < 0 else values
+
+    order = np.lexsort([take(k, sign) for k, sign in keys] + [take(primary)])
+    return (order if candidates is None else candidates[order])[:limit]

@@ -200,13 +200,27 @@ class Csr:
                 mask[rows_by_code[code_ptr[code] : code_ptr[code + 1]]] = True
         return mask
 
-    def counts(self, mask: np.ndarray) -> dict[str, int]:
-        rows = np.flatnonzero(mask)
-        if len(rows) * 8 < len(mask):  # few rows: gather just their entries
-            codes = self.vals[ranges(self.ptr[rows], self.ptr[rows + 1])]
+    @cached_property
+    def totals(self) -> np.ndarray:
+        return np.bincount(self.vals, minlength=len(self.codes))
+
+    def bincount(self, rows: np.ndarray) -> np.ndarray:
+        """Per code, how many of `rows` have it."""
+        return np.bincount(self.vals[ranges(self.ptr[rows], self.ptr[rows + 1])], minlength=len(self.codes))
+
+    def counts(self, mask: np.ndarray, rows: np.ndarray | None = None, outer=None) -> dict[str, int]:
+        """Code → number of masked rows having it. `rows`: flatnonzero(mask), when known; `outer`:
+        (a mask containing `mask`, its row count, its code counts), default all rows. Counts over the
+        fewest entries: the masked rows, or the outer counts minus those of the outer rows not masked."""
+        rows = np.flatnonzero(mask) if rows is None else rows
+        outer_mask, outer_n, outer_counts = outer if outer is not None else (None, len(mask), self.totals)
+        if len(rows) * 8 < len(mask):
+            counts = self.bincount(rows)
+        elif (outer_n - len(rows)) * 8 < len(mask):
+            others = ~mask if outer_mask is None else outer_mask & ~mask
+            counts = outer_counts - self.bincount(np.flatnonzero(others))
         else:
-            codes = self.vals[mask[self.entry_row]]
-        counts = np.bincount(codes, minlength=len(self.codes))
+            counts = np.bincount(self.vals[mask[self.entry_row]], minlength=len(self.codes))
         return {self.codes[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
     def row(self, i: int) -> list[str]:
