@@ -372,6 +372,10 @@ class ReadModel:
         return self.off_lat[self.lat_order]
 
     @cached_property
+    def lon_by_lat(self) -> np.ndarray:
+        return self.off_lon[self.lat_order]
+
+    @cached_property
     def row_of_pid(self) -> dict[int, int]:
         alive = np.flatnonzero(self.alive)
         return dict(zip(self.pid[alive].tolist(), alive.tolist()))

@@ -185,23 +185,41 @@ class Nearby:
 
 
 def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) -> Nearby:
-    """Rows with an office within radius_km: a latitude band, great-circle distances, and the exact
-    geodesic for offices whose great-circle distance is too close to the radius to decide."""
+    """Rows with an office within radius_km: a latitude band and longitude window, great-circle
+    distances, and the exact geodesic for offices whose great-circle distance is too close to the
+    radius to decide."""
     half_band = radius_km * (1 + SPHERE_MARGIN) / 110.5 + 0.01
     lo, hi = np.searchsorted(model.lat_sorted, [lat - half_band, lat + half_band + 1e-12])
     offices = model.lat_order[lo:hi]
-    d = haversine_km(lat, lon, model.off_lat[offices], model.off_lon[offices])
+    lats, lons = model.lat_sorted[lo:hi], model.lon_by_lat[lo:hi]
+    window = lon_window(lat, radius_km * (1 + SPHERE_MARGIN))
+    if window is not None:
+        near = np.abs((lons - lon + 180.0) % 360.0 - 180.0) <= window
+        offices, lats, lons = offices[near], lats[near], lons[near]
+    d = haversine_km(lat, lon, lats, lons)
     sure = d <= radius_km * (1 - SPHERE_MARGIN) - 0.001
     unsure = np.flatnonzero(~sure & (d <= radius_km * (1 + SPHERE_MARGIN) + 0.001))
     inside = sure
     if len(unsure):
-        exact = geodesic_km(lat, lon, model.off_lat[offices[unsure]], model.off_lon[offices[unsure]])
+        exact = geodesic_km(lat, lon, lats[unsure], lons[unsure])
         inside = sure.copy()
         inside[unsure] = exact <= radius_km
     rows = model.off_row[offices[inside]]
     mask = np.zeros(model.size, dtype=bool)
     mask[rows] = True
     return Nearby(mask, rows, d[inside])
+
+
+def lon_window(lat: float, radius_km: float) -> float | None:
+    """Half-width in degrees of longitude of the spherical cap of radius_km around a point at `lat`
+    (with a safety margin), or None when the cap reaches a pole or half the globe (no window)."""
+    angle = radius_km / EARTH_RADIUS_KM  # radians
+    if angle >= np.pi / 2 or abs(lat) + np.degrees(angle) >= 89.0:
+        return None
+    ratio = np.sin(angle) / np.cos(np.radians(lat))
+    if ratio >= 1.0:
+        return None
+    return float(np.degrees(np.arcsin(ratio))) * 1.01 + 0.01
 
 
 def row_distances(model: ReadModel, rows: np.ndarray, lat: float, lon: float, exact: bool = False) -> np.ndarray:

@@ -119,3 +119,43 @@ def test_top_k_order_is_the_prefix_of_the_full_order(rows, sort, limit, rnd):
     kw = dict(score=score, distance_km=distance, remote=remote, completeness=complete)
     full = ranking.order(sort, tiebreak, **kw)
     assert list(ranking.order(sort, tiebreak, limit=limit, **kw)) == list(full[:limit])
+
+
+# ---------------------------------------------------------------- the radius prefilter
+
+
+def _office_model(points):
+    from locator.search.readmodel import ReadModel
+
+    docs = [
+        {"id": i + 1, "external_id": f"G{i}", "slug": f"g{i}", "name": f"G{i}", "description": "", "website": None,
+         "logo_url": None, "track": "open", "published": True, "completeness": 50, "internal": {},
+         "industries": [], "countries_served": [], "service_area": None, "languages": [], "services": [],
+         "segments": [], "types": [], "certifications": [],
+         "offices": [{"label": "HQ", "city": "X", "country": "DE", "lat": lat, "lon": lon}]}
+        for i, (lat, lon) in enumerate(points)
+    ]
+    return ReadModel.build(docs, 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(-89.9, 89.9, **finite), st.floats(-180.0, 180.0, **finite),
+    st.sampled_from([1.0, 25.0, 100.0, 1000.0, 3000.0, 9000.0]), st.integers(0, 2**31 - 1),
+)
+def test_latitude_band_and_longitude_window_lose_no_office_in_the_radius(lat, lon, radius, seed):
+    """Offices around the radius edge, across the antimeridian and near the poles: the prefiltered
+    search finds exactly the offices the geodesic puts inside."""
+    from geographiclib.geodesic import Geodesic
+
+    from locator.search import retrieval
+
+    rng = np.random.default_rng(seed)
+    points = []
+    for _ in range(200):
+        line = Geodesic.WGS84.Direct(lat, lon, rng.uniform(0, 360), radius * 1000 * rng.uniform(0.9, 1.1))
+        points.append((line["lat2"], line["lon2"]))
+    model = _office_model(points)
+    found = retrieval.within_radius(model, lat, lon, radius).inside
+    truth = [Geodesic.WGS84.Inverse(lat, lon, a, b)["s12"] / 1000 <= radius for a, b in points]
+    assert found.tolist() == truth
