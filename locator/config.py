@@ -68,6 +68,9 @@ class Config:
         0.5, "How often a node checks the store's change marker to refresh its read model, in seconds."
     )
     public_url: str = setting("", "Public base URL of this service (for widget snippets); empty: from the request.")
+    warm_on_start: bool = setting(
+        True, "Load the search read model and gazetteer when the app starts (not in testing), so the first request is fast."
+    )
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

@@ -13,6 +13,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from locator import vocab
 from locator.config import Config
 from locator.db import Database
 from locator.errors import UnknownPlace
@@ -20,7 +21,7 @@ from locator.models import Partner
 from locator.search import facets as facet_counts
 from locator.search import index, ranking, retrieval
 from locator.search.analysis import fold_text
-from locator.search.query import SearchQuery
+from locator.search.query import FACETS, SearchQuery
 from locator.search.readmodel import ReadModel, load_docs
 from locator.search.results import Location, NearestOffice, ResultItem, SearchResults
 from locator.store import last_change_id, partner_record
@@ -201,6 +202,22 @@ class Locator:
             internal=dict(record["internal"]) if query.audience == "seller" else None,
             published=record["published"],
         )
+
+    def warm(self) -> None:
+        """Load what searches need (the read model and its lookup tables, the gazetteer) now, so a
+        fresh process's first request is as fast as the others: a few representative searches."""
+        self.geocoder.gazetteer.lookup("Berlin", None)  # offline only: its lazy tables load
+        vocab.all_vocabularies()  # parsing a query checks codes against them
+        model = self.model()
+        model.suggest_keys
+        for csr in model.csr.values():  # the filters' code → rows lists
+            csr.rows_with_any(csr.codes[:1], model.size)
+        for query in (
+            SearchQuery(facets=FACETS, explain=True),
+            SearchQuery(q="cloud kubernets", lat=0.0, lon=0.0, radius_km=1000.0, sort="distance"),
+            SearchQuery(lat=0.0, lon=0.0, include_remote=True, audience="seller", facets=FACETS),
+        ):
+            self.search(query)
 
     # ------------------------------------------------------------ profiles and suggestions
 

@@ -216,3 +216,14 @@ def test_cli_prints_the_same_json(app, client, fresh_db, monkeypatch):
     assert result.exit_code == 0, result.output
     api = client.get("/api/v1/search?near=Berlin&radius_km=300&language=de&language=fr&facets=all").get_json()
     assert json.loads(result.output) == api
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_started_app_has_loaded_the_search_unless_told_not_to(fresh_db, make_app, warm):
+    with fresh_db.session() as session:
+        apply_partner(session, partner_data(id="W", name="Warm Start Partner"))
+    app = make_app(fresh_db, testing=False, warm_on_start=warm)
+    locator = app.extensions["locator"].locator
+    assert (locator._model is not None) is warm
+    response = app.test_client().get("/api/v1/search?q=warm")
+    assert [r["id"] for r in response.get_json()["results"]] == ["W"]
