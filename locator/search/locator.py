@@ -249,10 +249,9 @@ class Locator:
         rows = np.unique(key_rows[lo:hi])
         rows = rows[visible[rows]]
         best = rows[np.lexsort((model.name_rank[rows], -model.completeness[rows]))][: max(1, limit // 2)]
+        records = [model.records[r] for r in best.tolist()]
         items: list[dict[str, Any]] = [
-            {"kind": "partner", "label": model.records[r]["name"], "slug": model.records[r]["slug"],
-             "url": f"/partners/{model.records[r]['slug']}"}
-            for r in best.tolist()
+            {"kind": "partner", "label": r["name"], "slug": r["slug"], "url": f"/partners/{r['slug']}"} for r in records
         ]
         for place in self.geocoder.suggest(prefix, limit=limit - len(items)):
             items.append({"kind": "place", "label": place.label, "lat": place.lat, "lon": place.lon,

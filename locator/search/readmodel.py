@@ -36,7 +36,7 @@ CSR_KINDS = (*LIST_KINDS, "country", "office_country", "served")
 NAME_BOOST = 3  # a name term counts as this many description terms
 DESCRIPTION_SNIPPET = 300
 BM25_K1, BM25_B = 1.2, 0.75
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 # ---------------------------------------------------------------- documents from the store
@@ -336,6 +336,31 @@ class Postings:
         return grown
 
 
+class Records:
+    """Row → what a result shows of a partner, each held pickled: 100k dicts cost seconds to load
+    and hundreds of MB per process, and a search decodes only its page. Names and external ids,
+    which orderings and suggestions read for every row, stay decoded."""
+
+    def __init__(self, blobs: list[bytes], names: list[str], ids: list[str]):
+        self.blobs, self.names, self.ids = blobs, names, ids
+
+    @classmethod
+    def of(cls, records: list[dict[str, Any]]) -> "Records":
+        return cls([pickle.dumps(r, protocol=5) for r in records], [r["name"] for r in records], [r["id"] for r in records])
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def __getitem__(self, row: int) -> dict[str, Any]:
+        return pickle.loads(self.blobs[row])
+
+    def __add__(self, other: "Records") -> "Records":
+        return Records(self.blobs + other.blobs, self.names + other.names, self.ids + other.ids)
+
+    def __reduce__(self):
+        return Records, (self.blobs, self.names, self.ids)
+
+
 # ---------------------------------------------------------------- the model
 
 
@@ -347,7 +372,7 @@ class ReadModel:
     published: np.ndarray
     select: np.ndarray  # track == select
     completeness: np.ndarray  # 0..100, float32
-    records: list[dict[str, Any]]
+    records: Records
     csr: dict[str, Csr]
     off_ptr: np.ndarray  # row → its offices (with coordinates) in the office arrays
     off_lat: np.ndarray
@@ -383,7 +408,7 @@ class ReadModel:
     @cached_property
     def name_rank(self) -> np.ndarray:
         """Rank of each row by (folded name, external id): the deterministic tie-break."""
-        keys = [(r["name"].casefold(), r["id"]) for r in self.records]
+        keys = [(name.casefold(), ext) for name, ext in zip(self.records.names, self.records.ids)]
         order = sorted(range(len(keys)), key=keys.__getitem__)
         rank = np.empty(len(keys), dtype=np.int64)
         rank[order] = np.arange(len(keys))
@@ -401,7 +426,7 @@ class ReadModel:
         """Sorted folded names and name words of live rows, with their rows (prefix search)."""
         keys, rows = [], []
         for row in np.flatnonzero(self.alive).tolist():
-            folded = fold_text(self.records[row]["name"])
+            folded = fold_text(self.records.names[row])
             words = folded.split()
             for key in {folded, *(" ".join(words[i:]) for i in range(1, len(words)))}:
                 keys.append(key)
@@ -519,7 +544,7 @@ def _columns(docs: list[dict[str, Any]]) -> dict[str, Any]:
         "published": np.array([bool(d["published"]) for d in docs], dtype=bool),
         "select": np.array([d["track"] == "select" for d in docs], dtype=bool),
         "completeness": np.array([d.get("completeness") or 0 for d in docs], dtype=np.float32),
-        "records": [_record(d) for d in docs],
+        "records": Records.of([_record(d) for d in docs]),
         "lists": lists,
         "off_ptr": off_ptr,
         "off_lat": np.array(lat, dtype=np.float64),
