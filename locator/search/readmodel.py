@@ -12,7 +12,7 @@ import pickle
 from itertools import chain
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -101,18 +101,23 @@ def _record(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _label(kind: str, code: str) -> str:
+    return vocab.label(kind, code)  # (it builds its vocabulary lookup per call)
+
+
 def doc_text(doc: dict[str, Any]) -> tuple[str, str]:
     """(name, everything else indexed): description, services, certifications, industries, cities, countries."""
     labels = []
     for kind, column in (("service", "services"), ("certification", "certifications"), ("industry", "industries"), ("type", "types")):
         for code in doc.get(column) or []:
-            labels.append(vocab.label(kind, code))
+            labels.append(_label(kind, code))
             labels.append(code)
     places = []
     for office in doc["offices"]:
         places.append(office.get("city") or "")
         if office.get("country"):
-            places.append(vocab.label("country", office["country"]))
+            places.append(_label("country", office["country"]))
     return doc["name"] or "", " ".join([doc.get("description") or "", *labels, *places])
 
 
