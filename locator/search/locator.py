@@ -205,7 +205,11 @@ class Locator:
 
     def warm(self) -> None:
         """Load what searches need (the read model and its lookup tables, the gazetteer) now, so a
-        fresh process's first request is as fast as the others: a few representative searches."""
+        fresh process's first request is as fast as the others: a few representative searches.
+        Without a built index it does nothing: building is reindex's (or the first search's) work,
+        too long for a worker's start."""
+        if index.current_dir(self.config.index_dir) is None:
+            return
         self.geocoder.gazetteer.lookup("Berlin", None)  # offline only: its lazy tables load
         vocab.all_vocabularies()  # parsing a query checks codes against them
         model = self.model()
