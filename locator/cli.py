@@ -5,6 +5,7 @@ import sys
 from functools import wraps
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from locator.config import Config
 from locator.errors import LocatorError, SetupError
@@ -19,6 +20,10 @@ class LocatorGroup(click.Group):
             return super().invoke(ctx)
         except (SetupError, LocatorError) as exc:
             click.echo(f"error: {getattr(exc, 'message', exc)}", err=True)
+            sys.exit(2)
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            click.echo(f"error: the store failed: {reason}", err=True)
             sys.exit(2)
         except OSError as exc:
             click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
@@ -63,3 +68,4 @@ def serve(services: Services, host: str, port: int, debug: bool) -> None:
 from locator.ingest import commands as _ingest_commands  # noqa: E402,F401
 from locator.search import commands as _search_commands  # noqa: E402,F401
 from locator.web import commands as _web_commands  # noqa: E402,F401
+
