@@ -194,8 +194,15 @@ def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) ->
     lats, lons = model.lat_sorted[lo:hi], model.lon_by_lat[lo:hi]
     window = lon_window(lat, radius_km * (1 + SPHERE_MARGIN))
     if window is not None:
-        near = np.abs((lons - lon + 180.0) % 360.0 - 180.0) <= window
-        offices, lats, lons = offices[near], lats[near], lons[near]
+        west, east = lon - window, lon + window
+        if west < -180.0:  # across the antimeridian: two ranges
+            near = (lons <= east) | (lons >= west + 360.0)
+        elif east > 180.0:
+            near = (lons >= west) | (lons <= east - 360.0)
+        else:
+            near = (lons >= west) & (lons <= east)
+        at = np.flatnonzero(near)
+        offices, lats, lons = offices[at], lats[at], lons[at]
     d = haversine_km(lat, lon, lats, lons)
     sure = d <= radius_km * (1 - SPHERE_MARGIN) - 0.001
     unsure = np.flatnonzero(~sure & (d <= radius_km * (1 + SPHERE_MARGIN) + 0.001))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from locator.config import Config
@@ -143,6 +143,10 @@ def _office_model(points):
     st.floats(-89.9, 89.9, **finite), st.floats(-180.0, 180.0, **finite),
     st.sampled_from([1.0, 25.0, 100.0, 1000.0, 3000.0, 9000.0]), st.integers(0, 2**31 - 1),
 )
+@example(60.0, 179.5, 500.0, 1)
+@example(-17.0, -179.8, 1000.0, 2)
+@example(88.0, 10.0, 300.0, 3)
+@example(0.0, 180.0, 25.0, 4)
 def test_latitude_band_and_longitude_window_lose_no_office_in_the_radius(lat, lon, radius, seed):
     """Offices around the radius edge, across the antimeridian and near the poles: the prefiltered
     search finds exactly the offices the geodesic puts inside."""
