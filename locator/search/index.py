@@ -5,8 +5,10 @@ Layout of `index_dir`:
     CURRENT              name of the live build directory (replaced atomically with os.replace)
     build-<time>-<pid>/  Whoosh segments, readmodel.pickle (the snapshot at `marker`), MARKER
 The Whoosh segment holds each partner's folded terms (analysed by locator.search.analysis); a full
-build writes it from the read model's postings, so each text is analysed once. Searches run on the
-read model; the segments are the on-disk, incrementally updated copy of the same terms and lexicon.
+build writes it from the read model's postings (through Whoosh's codec: see write_segment), so each
+text is analysed once. Searches never read the segments (iterating Whoosh's matchers costs tens of
+ms for a common word): they run on the read model loaded from the snapshot. The segments are the
+on-disk, incrementally updated Whoosh copy of the same terms and lexicon, for tools and checks.
 
 Several processes share one index_dir: incremental updates of the Whoosh segments are done by
 whichever process gets Whoosh's writer lock (others skip; the next poll catches up), and MARKER
