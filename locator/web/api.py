@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict
 
+import orjson
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_cors import CORS
 
@@ -78,7 +78,7 @@ def output_format() -> str:
 
 def cached_json(body, mimetype: str, who: str) -> Response:
     """A JSON response with an ETag over its bytes; 304 when the client already has it."""
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)  # UTF-8, compact; ~10x json.dumps
     etag = hashlib.sha256(data).hexdigest()[:32]
     response = Response(data, mimetype=mimetype)
     response.set_etag(etag)
