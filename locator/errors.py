@@ -33,6 +33,16 @@ class NotFound(LocatorError):
     code = "not_found"
 
 
+class PayloadTooLarge(LocatorError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UriTooLong(LocatorError):
+    status = 414
+    code = "uri_too_long"
+
+
 class Unauthorized(LocatorError):
     status = 401
     code = "unauthorized"

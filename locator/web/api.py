@@ -10,7 +10,7 @@ from flask_cors import CORS
 
 from locator import vocab
 from locator.auth import verify_token
-from locator.errors import InvalidParameter, LocatorError, NotFound, Unauthorized
+from locator.errors import InvalidParameter, NotFound, PayloadTooLarge, Unauthorized, UriTooLong
 from locator.search.query import SearchQuery
 from locator.web import formatters
 from locator.web.app import services
@@ -19,16 +19,6 @@ bp = Blueprint("api", __name__)
 V1 = "/api/v1"
 MAX_URL_BYTES = 8192
 SUGGEST_LIMIT = 10
-
-
-class UriTooLong(LocatorError):
-    status = 414
-    code = "uri_too_long"
-
-
-class PayloadTooLarge(LocatorError):
-    status = 413
-    code = "payload_too_large"
 
 
 @bp.record_once
