@@ -1,7 +1,6 @@
 """Engine and sessions for the store: SQLite + SpatiaLite (embedded default) or PostgreSQL + PostGIS."""
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -51,14 +50,13 @@ def _sqlite_engine(url: str, spatialite_library: str, **kwargs) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("SPATIALITE_LIBRARY_PATH", spatialite_library)
     engine = create_engine(url, module=module, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _load(dbapi_conn, _record):
         try:
             dbapi_conn.enable_load_extension(True)
-            dbapi_conn.load_extension(os.environ["SPATIALITE_LIBRARY_PATH"])
+            dbapi_conn.load_extension(spatialite_library)
             dbapi_conn.enable_load_extension(False)
         except Exception as exc:  # sqlite3.OperationalError from the extension loader
             raise SetupError(f"cannot load SpatiaLite ({exc}); fix: {SPATIALITE_FIX}") from None

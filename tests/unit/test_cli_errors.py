@@ -9,7 +9,8 @@ import pytest
 def locator(*args, env=None, tmp_path: Path):
     import os
 
-    environment = dict(os.environ, LOCATOR_INDEX_DIR=str(tmp_path / "index"), **(env or {}))
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("LOCATOR_", "SPATIALITE_"))}
+    environment.update(LOCATOR_INDEX_DIR=str(tmp_path / "index"), **(env or {}))
     return subprocess.run([str(Path(sys.executable).parent / "locator"), *args], capture_output=True, text=True,
                           env=environment, cwd=tmp_path, timeout=120)
 

@@ -178,3 +178,9 @@ def test_embed_renders_a_search_with_profiles_opening_outside_the_frame(client):
     assert 'target="_blank" rel="noopener"' in body
     assert '<input type="hidden" name="map" value="true">' in body
     assert "embed.js" in body
+
+
+def test_search_screen_keeps_the_site_navigation_and_one_heading(client):
+    body = client.get("/?near=Berlin").get_data(as_text=True)
+    assert body.count("<h1") == 1 and "Find a partner</h1>" in body
+    assert 'href="/widget"' in body and 'href="/sellers"' in body  # the site header's navigation

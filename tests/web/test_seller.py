@@ -152,3 +152,11 @@ def test_seller_profiles_show_unpublished_partners_with_internal_fields(site, to
     body = client.get(f"/sellers/partners/{slugs['unpublished']}").get_data(as_text=True)
     assert UNPUBLISHED_NAME in body and "only sellers see this profile" in body and f"CAM {SECRET} 3" in body
     assert client.get(f"/partners/{slugs['unpublished']}").status_code == 404  # the public page stays public
+
+
+def test_seller_screen_keeps_the_site_navigation_and_one_heading(site, token):
+    client = site[0].test_client()
+    sign_in(client, token)
+    body = client.get("/sellers?near=Berlin").get_data(as_text=True)
+    assert body.count("<h1") == 1 and body.count("Signed in as") == 1
+    assert 'href="/widget"' in body
