@@ -16,7 +16,7 @@ from locator import vocab
 from locator.config import Config
 from locator.errors import LocatorError
 from locator.search.query import SearchQuery
-from locator.search.results import ResultItem, SearchResults
+from locator.search.results import Location, ResultItem, SearchResults
 
 FILTER_GROUPS = (("language", "Language"), ("service", "Services"), ("segment", "Customer segment"),
                  ("type", "Partner type"), ("track", "Track"))
@@ -223,18 +223,21 @@ def why_empty(page: SearchPage) -> str:
     return "No partners " + (", ".join(parts) if parts else "are listed yet") + "."
 
 
-def distance_words(item: ResultItem) -> str:
+def distance_words(item: ResultItem, location: Location | None = None) -> str:
+    in_country = location is not None and location.kind == "country"
     if item.serves_remotely:
-        return "serves your area remotely"
+        return f"serves {location.label} remotely" if in_country else "serves your area remotely"
+    if in_country:  # a distance from a country's centre means nothing to the reader
+        return f"office in {location.label}"
     if item.distance_km is None:
         return ""
     km = item.distance_km
     return f"{km:.1f} km" if km < 10 else f"{km:,.0f} km"
 
 
-def explanation(item: ResultItem) -> str:
+def explanation(item: ResultItem, location: Location | None = None) -> str:
     """The ranking in words: “12 km · Select partner · profile 90% complete”."""
-    parts = [distance_words(item), f"{vocab.label('track', item.track)} partner",
+    parts = [distance_words(item, location), f"{vocab.label('track', item.track)} partner",
              f"profile {item.completeness}% complete"]
     return " · ".join(p for p in parts if p)
 

@@ -184,3 +184,10 @@ def test_search_screen_keeps_the_site_navigation_and_one_heading(client):
     body = client.get("/?near=Berlin").get_data(as_text=True)
     assert body.count("<h1") == 1 and "Find a partner</h1>" in body
     assert 'href="/widget"' in body and 'href="/sellers"' in body  # the site header's navigation
+
+
+def test_country_search_says_in_which_country_not_a_distance_from_its_centre(client):
+    body = client.get("/?near=Deutschland").get_data(as_text=True)
+    explains = re.findall(r'<p class="explain">([^<]*)</p>', body)
+    assert explains and all(e.startswith(("office in Germany", "serves Germany remotely")) for e in explains)
+    assert not any(" km " in e for e in explains)
