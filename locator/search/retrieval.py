@@ -114,6 +114,19 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
+def _vincenty_terms(su1, cu1, su2, cu2, lam):
+    """Vincenty's σ terms for reduced latitudes (sines, cosines) and longitude difference λ."""
+    sl, cl = np.sin(lam), np.cos(lam)
+    sin_sigma = np.sqrt((cu2 * sl) ** 2 + (cu1 * su2 - su1 * cu2 * cl) ** 2)
+    cos_sigma = su1 * su2 + cu1 * cu2 * cl
+    sigma = np.arctan2(sin_sigma, cos_sigma)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sin_alpha = np.where(sin_sigma > 0, cu1 * cu2 * sl / sin_sigma, 0.0)
+        cos2_alpha = 1 - sin_alpha**2
+        cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * su1 * su2 / cos2_alpha, 0.0)
+    return sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm
+
+
 def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Exact distances on the WGS84 ellipsoid (Vincenty, vectorised; sub-millimetre)."""
     lats, lons = np.asarray(lats, dtype=np.float64), np.asarray(lons, dtype=np.float64)
@@ -128,15 +141,9 @@ def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> n
     lam = big_l.copy()
     active = np.arange(len(lats))
     for _ in range(60):  # each pass iterates only the points that have not converged yet
-        sl, cl = np.sin(lam[active]), np.cos(lam[active])
-        a1, a2, b1, b2 = su1, su2[active], cu1, cu2[active]
-        sin_sigma = np.sqrt((b2 * sl) ** 2 + (b1 * a2 - a1 * b2 * cl) ** 2)
-        cos_sigma = a1 * a2 + b1 * b2 * cl
-        sigma = np.arctan2(sin_sigma, cos_sigma)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sin_alpha = np.where(sin_sigma > 0, b1 * b2 * sl / sin_sigma, 0.0)
-            cos2_alpha = 1 - sin_alpha**2
-            cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * a1 * a2 / cos2_alpha, 0.0)
+        sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm = _vincenty_terms(
+            su1, cu1, su2[active], cu2[active], lam[active]
+        )
         c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
         new = big_l[active] + (1 - c) * f * sin_alpha * (
             sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
@@ -148,14 +155,7 @@ def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> n
             break
     converged = np.ones(len(lats), dtype=bool)
     converged[active] = False
-    sl, cl = np.sin(lam), np.cos(lam)
-    sin_sigma = np.sqrt((cu2 * sl) ** 2 + (cu1 * su2 - su1 * cu2 * cl) ** 2)
-    cos_sigma = su1 * su2 + cu1 * cu2 * cl
-    sigma = np.arctan2(sin_sigma, cos_sigma)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sin_alpha = np.where(sin_sigma > 0, cu1 * cu2 * sl / sin_sigma, 0.0)
-        cos2_alpha = 1 - sin_alpha**2
-        cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * su1 * su2 / cos2_alpha, 0.0)
+    sin_sigma, cos_sigma, sigma, _, cos2_alpha, cos_2sm = _vincenty_terms(su1, cu1, su2, cu2, lam)
     u_sq = cos2_alpha * (WGS84_A**2 - WGS84_B**2) / WGS84_B**2
     a_ = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
     b_ = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
