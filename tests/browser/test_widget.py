@@ -83,6 +83,16 @@ def test_widget_theming_and_map(site, host, watched):
     screenshot(page, "widget-themed-map")
 
 
+def test_widget_country_search_names_the_country_not_a_distance(site, host, watched):
+    host_server, pages = host
+    pages.pages["/country.html"] = host_page(site.url, 'near="Deutschland"', css="", includes=1)
+    page = watched().page
+    page.goto(host_server.url + "/country.html")
+    page.locator("partner-locator li.result").first.wait_for()
+    explains = shadow_texts(page, "li.result .explain")
+    assert explains and all(e.startswith(("office in Germany", "serves Germany remotely")) for e in explains)
+
+
 def test_widget_from_a_disallowed_origin_is_refused(site, other_host, watched):
     server, pages = other_host
     pages.pages["/evil.html"] = host_page(site.url, 'near="Berlin"', css="", includes=1)

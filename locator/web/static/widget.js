@@ -302,7 +302,8 @@
         ? "No partners found" + where + ". Try a larger radius or fewer filters."
         : total.toLocaleString("en") + (total === 1 ? " partner" : " partners") + where;
       this._list.textContent = "";
-      (body.results || []).forEach(function (item) { self._list.appendChild(self._item(item, vocab)); });
+      var location = body.query && body.query.location;
+      (body.results || []).forEach(function (item) { self._list.appendChild(self._item(item, vocab, location)); });
       var pages = Math.max(1, Math.ceil(total / (body.per_page || 1)));
       this._pager.hidden = pages <= 1;
       this._prev.disabled = this._page <= 1;
@@ -311,7 +312,7 @@
       this._updateMap(body.results || [], body.query && body.query.location);
     }
 
-    _item(item, vocab) {
+    _item(item, vocab, location) {
       var li = el("li", { class: "result" });
       var initial = function () { return el("span", { class: "logo", "aria-hidden": "true" }, (item.name || "?").charAt(0)); };
       if (item.logo_url && /^https?:/i.test(item.logo_url)) {
@@ -327,7 +328,10 @@
       h.appendChild(link);
       h.appendChild(el("span", { class: "badge badge-" + (item.track === "select" ? "select" : "open") }, labelFor(vocab, "track", item.track)));
       body.appendChild(h);
-      var distance = item.serves_remotely ? "serves your area remotely"
+      // Same words as the pages: a distance from a country's centre means nothing to the reader.
+      var country = location && location.kind === "country" ? location.label : null;
+      var distance = item.serves_remotely ? (country ? "serves " + country + " remotely" : "serves your area remotely")
+        : country ? "office in " + country
         : (item.distance_km == null ? "" : (item.distance_km < 10 ? item.distance_km.toFixed(1) : Math.round(item.distance_km).toLocaleString("en")) + " km");
       var words = [distance, labelFor(vocab, "track", item.track) + " partner", "profile " + item.completeness + "% complete"].filter(Boolean);
       body.appendChild(el("p", { class: "explain" }, words.join(" · ")));
