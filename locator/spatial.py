@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlalchemy import Float
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Boolean
 from geoalchemy2 import Geometry
@@ -91,8 +90,3 @@ def _covers_sqlite(element, compiler, **kw):
 def point_wkt(lon: float, lat: float) -> str:
     return f"SRID=4326;POINT({lon!r} {lat!r})"
 
-
-def as_wkt(element: ColumnElement) -> ColumnElement:
-    from geoalchemy2.functions import ST_AsText
-
-    return ST_AsText(element)

@@ -85,11 +85,6 @@ def stem(term: str) -> str:
     return porter_stem(term) if term.isascii() else term
 
 
-def stem_terms(terms: list[str]) -> list[str]:
-    """The stemmed terms (the recall field's terms) of already folded terms."""
-    return [stem(t) for t in terms]
-
-
 def fold_text(text: str) -> str:
     """A label folded the same way as terms, for prefix matching (suggest)."""
     return " ".join(fold_terms(text)) if text else ""

@@ -270,12 +270,8 @@ class Locator:
 
     def model(self) -> ReadModel:
         """The current read model; at most every index_poll_s it follows the store's change marker."""
-        if self._model is not None and time.monotonic() - self._checked < self.config.index_poll_s:
-            return self._model
-        with self._lock:
-            if self._model is None or time.monotonic() - self._checked >= self.config.index_poll_s:
-                self._refresh()
-                self._checked = time.monotonic()
+        if self._model is None or time.monotonic() - self._checked >= self.config.index_poll_s:
+            return self.refresh()
         return self._model
 
     def refresh(self) -> ReadModel:

@@ -1,7 +1,7 @@
 """SearchQuery: a validated, normalised search, parsed once from API, page or CLI parameters."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ class SearchQuery:
     facets: tuple[str, ...] = ()
     explain: bool = False
     audience: Literal["public", "seller"] = "public"  # sellers see unpublished partners and internal fields
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def from_params(

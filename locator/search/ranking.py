@@ -25,7 +25,6 @@ class Weights:
     completeness: float
     track: float
     scale_km: float
-    remote_km: float
 
     @classmethod
     def from_config(cls, config: Config) -> "Weights":
@@ -35,7 +34,6 @@ class Weights:
             config.weight_completeness,
             config.weight_track,
             config.distance_scale_km,
-            config.remote_distance_km,
         )
 
 

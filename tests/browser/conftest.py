@@ -88,12 +88,18 @@ def playwright_browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def host() -> Iterator[tuple[Server, HostSite]]:
+def host_site() -> Iterator[tuple[Server, HostSite]]:
+    """A customer's site on an origin of its own (another port), serving the pages a test puts in it."""
     pages = HostSite()
     server = serve(pages)
     yield server, pages
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def host() -> Iterator[tuple[Server, HostSite]]:
+    """The origin the locator allows."""
+    yield from host_site()
 
 
 @pytest.fixture(scope="session")
@@ -113,10 +119,7 @@ def site(tmp_path_factory, host):
 @pytest.fixture(scope="session")
 def other_host() -> Iterator[tuple[Server, HostSite]]:
     """A third origin the locator does not allow."""
-    pages = HostSite()
-    server = serve(pages)
-    yield server, pages
-    server.stop()
+    yield from host_site()
 
 
 def only_loopback(route) -> None:
