@@ -2,6 +2,7 @@
 ISO 639-1 languages and ISO 3166-1 alpha-2 countries, with their display labels."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 TRACKS = {"select": "Select", "open": "Open"}
@@ -77,20 +78,42 @@ INDUSTRIES = {
 }
 
 
+# Country labels where neither pycountry's nor CLDR's English name reads well on its own.
+COUNTRY_LABELS = {"CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo"}
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")
+
+
+def _plain(name: str) -> str:
+    """A name without ISO qualifiers: 'Malay (macrolanguage)' -> 'Malay'."""
+    return " ".join(_QUALIFIER.sub("", name).split())
+
+
 @lru_cache(maxsize=1)
 def languages() -> dict[str, str]:
-    """ISO 639-1 code → English name."""
+    """ISO 639-1 code → English name as CLDR writes it ('Greek', not 'Modern Greek (1453-)')."""
     import pycountry
+    from babel import Locale
 
-    return {lang.alpha_2: lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    cldr = Locale("en").languages
+    return {lang.alpha_2: _plain(cldr.get(lang.alpha_2) or lang.name)
+            for lang in pycountry.languages if hasattr(lang, "alpha_2")}
 
 
 @lru_cache(maxsize=1)
 def countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code → English common name."""
+    """ISO 3166-1 alpha-2 code → English common name; inverted or qualified ISO names
+    ('Virgin Islands, British') give way to CLDR's ('British Virgin Islands')."""
     import pycountry
+    from babel import Locale
 
-    return {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    cldr = Locale("en").territories
+    names = {}
+    for c in pycountry.countries:
+        name = getattr(c, "common_name", c.name)
+        if "(" in name or ", " in name:
+            name = _plain(cldr.get(c.alpha_2) or name)
+        names[c.alpha_2] = COUNTRY_LABELS.get(c.alpha_2, name)
+    return names
 
 
 def vocabulary(kind: str) -> dict[str, str]:
