@@ -1,15 +1,14 @@
 """Public pages: the search page at / and partner profiles at /partners/<slug>."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
-from markupsafe import Markup
 
 from locator import vocab
 from locator.web import search_view
 from locator.web.app import services
+from locator.web.jsonld import profile_head
 
 bp = Blueprint("pages", __name__)
 
@@ -58,33 +57,4 @@ def profile(slug: str):
     partner = services().locator.partner(slug, audience="public")
     if not partner:
         abort(404, description="There is no published partner at this address.")
-    return render_template("partners/profile.html", partner=partner, json_ld=organization_json_ld(partner))
-
-
-def organization_json_ld(partner: dict[str, Any]) -> Markup:
-    """schema.org Organization as JSON, safe inside <script>: `<`, `>` and `&` are \\u-escaped."""
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": partner.get("name"),
-        "url": partner.get("website") or None,
-        "logo": partner.get("logo_url") or None,
-        "description": partner.get("description") or None,
-        "email": partner.get("email") or None,
-        "telephone": partner.get("phone") or None,
-        "knowsLanguage": list(partner.get("languages") or []) or None,
-        "address": [
-            {
-                "@type": "PostalAddress",
-                "streetAddress": o.get("address") or None,
-                "addressLocality": o.get("city") or None,
-                "addressRegion": o.get("region") or None,
-                "postalCode": o.get("postal_code") or None,
-                "addressCountry": o.get("country") or None,
-            }
-            for o in partner.get("offices") or []
-        ] or None,
-    }
-    text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return render_template("partners/profile.html", partner=partner, **profile_head(partner))

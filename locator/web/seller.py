@@ -1,8 +1,10 @@
 """The seller view: sign in with a seller token (exchanged for a session cookie), search with internal
 fields and unpublished partners, export the results as CSV, sign out.
 
-Every POST carries the session's CSRF token in a hidden field; the session cookie is HttpOnly and
-SameSite=Lax; a revoked token ends its sessions at their next request.
+Every POST carries the session's CSRF token in a hidden field; the session cookie is HttpOnly, SameSite=Lax
+and Secure when the public URL is https. It carries a session id that the store keeps (locator.auth): sign-out
+ends the session for every copy of the cookie, inactivity ends it after `session_idle_minutes`, and a revoked
+token ends its sessions at their next request.
 """
 from __future__ import annotations
 
@@ -16,11 +18,13 @@ from typing import Any, Iterable, Iterator
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
+from locator import auth
 from locator.models import SellerToken
 from locator.search.results import ResultItem
 from locator.web import search_view
 from locator.web.app import services
-from locator.web.pages import organization_json_ld, search_screen
+from locator.web.jsonld import profile_head
+from locator.web.pages import search_screen
 
 bp = Blueprint("seller", __name__, url_prefix="/sellers")
 
@@ -30,8 +34,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @bp.record_once
 def _cookie_settings(state) -> None:
+    public_url = state.app.config["LOCATOR"].public_url
     state.app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                            SESSION_COOKIE_NAME="locator_session")
+                            SESSION_COOKIE_NAME="locator_session",
+                            SESSION_COOKIE_SECURE=public_url.strip().lower().startswith("https://"))
 
 
 @dataclass(frozen=True)
@@ -54,14 +60,18 @@ def check_csrf() -> None:
 
 
 def current_seller() -> Seller | None:
-    """The signed-in seller, if their token still exists and is not revoked."""
-    token_id = session.get("seller_token_id")
-    if token_id is None:
+    """The signed-in seller: the cookie's session is live in the store and its token is not revoked."""
+    sid = session.get("sid")
+    if sid is None:
+        if "seller_token_id" in session:  # a cookie from before server-side sessions: sign in again
+            session.clear()
         return None
-    with services().db.session() as db:
-        token = db.get(SellerToken, token_id)
+    svc = services()
+    with svc.db.session() as db:
+        live = auth.live_session(db, sid, svc.config.session_idle_minutes)
+        token = db.get(SellerToken, live.principal_id) if live and live.principal_kind == auth.SELLER else None
         alive = token is not None and token.revoked_at is None
-        name = token.name if token else ""
+        token_id, name = (token.id, token.name) if alive else (None, "")
     if not alive:
         session.clear()
         return None
@@ -93,30 +103,34 @@ def profile(slug: str):
     partner = services().locator.partner(slug, audience="seller")
     if not partner:
         abort(404, description="There is no partner at this address.")
-    return render_template("partners/profile.html", partner=partner, json_ld=organization_json_ld(partner), seller=seller)
+    return render_template("partners/profile.html", partner=partner, seller=seller, **profile_head(partner))
 
 
 @bp.post("/sign-in")
 def sign_in():
     check_csrf()
-    from locator.auth import verify_token
-
     raw = (request.form.get("token") or "").strip()
-    with services().db.session() as db:
-        token = verify_token(db, raw) if raw else None
+    svc = services()
+    with svc.db.session() as db:
+        token = auth.verify_token(db, raw) if raw else None
         valid = token is not None and token.revoked_at is None
-        token_id, name = (token.id, token.name) if valid else (None, None)
+        sid = auth.start_session(db, auth.SELLER, token.id, svc.config.session_idle_minutes) if valid else None
     if not valid:
         return render_template("sellers/sign_in.html", error="That token is not valid or has been revoked."), 401
-    session.clear()
-    session["seller_token_id"] = token_id
+    session.clear()  # a new session id and CSRF token: nothing from before sign-in carries over
+    session["sid"] = sid
     session["csrf"] = secrets.token_urlsafe(32)
     return redirect(url_for("seller.index"), code=303)
 
 
 @bp.post("/sign-out")
 def sign_out():
+    """End the session in the store, so that no copy of the cookie opens the seller view again."""
     check_csrf()
+    sid = session.get("sid")
+    if sid:
+        with services().db.session() as db:
+            auth.end_session(db, sid)
     session.clear()
     return redirect(url_for("seller.index"), code=303)
 
