@@ -1,5 +1,6 @@
 """What importers derive from sources that lack the locator's fields: languages (from a text's
-script or a country's official languages), segments from an employee range, plain text from HTML."""
+script or a country's official languages), segments from an employee range, plain text from HTML,
+the street part of a free-text address."""
 from __future__ import annotations
 
 import html
@@ -8,6 +9,8 @@ import unicodedata
 from functools import lru_cache
 
 from locator import vocab
+from locator.addresses import Places, split_address
+from locator.ingest.report import ImportReport
 
 # Script (first word of the Unicode character name) → languages written in it, most likely first.
 SCRIPT_LANGUAGES = {
@@ -93,6 +96,18 @@ def text_languages(text: str, countries: list[str]) -> tuple[list[str], list[str
             found.append(language)
             how.append(reason)
     return found, how
+
+
+def street_of_office(office: dict, places: Places | None, report: ImportReport) -> None:
+    """Reduce a (geocoded) office's free-text address to its street part; a region it names moves to
+    `region`. 'Rockville/MD, USA' becomes no address, region MD (city and country are in their fields)."""
+    street, region = split_address(office, places)
+    if street == office.get("address"):
+        return
+    office["address"] = street
+    if region:
+        office["region"] = region
+    report.derive("office address: the parts naming its city, region or country left to those fields")
 
 
 def segments_for_employees(minimum: int | None, maximum: int | None) -> list[str]:

@@ -3,7 +3,8 @@
 Mapping: name; content → description (multilingual text kept, HTML tags dropped); image → logo_url
 (made absolute on about.gitlab.com); email; the first contact phone → phone; the first contact
 website → website; social [{type, url}] → {type: url} (first of a type wins); every contact with an
-`address` → an office geocoded offline (its country from the geocoded place); types reseller-var,
+`address` → an office geocoded offline (its city and country from the geocoded place, a state code it
+names to region, its address keeping only a street part, which these addresses never have); types reseller-var,
 track open; languages derived: the script of each non-English paragraph (Hangul → ko, Hebrew → he,
 Cyrillic → ru, Han → zh) or, for Latin text that is not English, the office country's official
 language; English when a paragraph is English. id: gitlab-reseller:<slug of the name>.
@@ -15,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from locator.ingest.derive import strip_html, text_languages
+from locator.ingest.derive import street_of_office, strip_html, text_languages
 from locator.ingest.geocode import OfficeGeocoder
 from locator.ingest.readers import Rows, read_text
 from locator.ingest.report import ImportReport
@@ -79,6 +80,7 @@ def _reseller(row: int, item: Any, report: ImportReport, geocoder: OfficeGeocode
             office = {"address": contact["address"]}
             if isinstance(office["address"], str):
                 geocoder.locate(office, row, partner_id, f"contact[{i}].address")
+                street_of_office(office, getattr(geocoder.geocoder, "gazetteer", None), report)
             offices.append(office)
     record["phone"] = phones[0] if phones else None
     record["website"] = websites[0] if websites else None
