@@ -1,12 +1,16 @@
 """The app factory's body: configuration, the store, blueprints, error handlers."""
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from locator.config import ROOT, Config
+from locator.errors import SetupError
 from locator.services import Services
 
 
@@ -14,6 +18,48 @@ def _config(config: Any) -> Config:
     if isinstance(config, Config):
         return config
     return Config.from_env(overrides=config or {})
+
+
+SECRET_FILE = "secret_key"
+NO_SHARED_SECRET = ("LOCATOR_SECRET_KEY is not set: with a PostgreSQL store (several workers or nodes) every one must "
+                    "sign sessions with the same key; set LOCATOR_SECRET_KEY to one random value shared by all, e.g. "
+                    "the output of: python -c 'import secrets; print(secrets.token_hex(32))'")
+
+
+def session_secret(cfg: Config) -> str:
+    """The configured secret; else, on a single machine (SpatiaLite), one generated once and shared through
+    the instance folder, so every worker signs alike. PostgreSQL means several nodes: a secret is required."""
+    if cfg.secret_key:
+        return cfg.secret_key
+    if cfg.database_url.startswith("postgresql") and not cfg.testing:
+        raise SetupError(NO_SHARED_SECRET)
+    return instance_secret(Path(cfg.instance_dir))
+
+
+def instance_secret(folder: Path) -> str:
+    """Read folder/secret_key, creating it first if missing: written to a private temporary file and linked
+    into place atomically (link fails if it exists), so workers starting together all read the same key."""
+    path = folder / SECRET_FILE
+    try:
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=".secret_key.", dir=folder)  # O_CREAT|O_EXCL, mode 0600
+            try:
+                with os.fdopen(fd, "w", encoding="ascii") as f:
+                    f.write(secrets.token_hex(32) + "\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another worker was first: its key is the one
+            finally:
+                os.unlink(temporary)
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SetupError(f"cannot create or read {path} ({exc}); set LOCATOR_SECRET_KEY or LOCATOR_INSTANCE_DIR") from None
+    if len(key) < 32:
+        raise SetupError(f"{path} holds no usable key (under 32 characters); delete it or set LOCATOR_SECRET_KEY")
+    return key
 
 
 def build_app(config: Any = None) -> Flask:
@@ -27,7 +73,7 @@ def build_app(config: Any = None) -> Flask:
     app.config.update(
         LOCATOR=cfg,
         TESTING=cfg.testing,
-        SECRET_KEY=cfg.secret_key or secrets.token_hex(32),
+        SECRET_KEY=session_secret(cfg),
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -35,9 +81,10 @@ def build_app(config: Any = None) -> Flask:
     services.db.init_app(app)
     app.extensions["locator"] = services
 
-    from locator.web import api, errors, health, pages, security, seller, widget
+    from locator.web import api, errors, health, pages, paths, security, seller, widget
 
     errors.init_app(app)
+    paths.init_app(app)
     security.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
