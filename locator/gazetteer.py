@@ -245,6 +245,23 @@ class Gazetteer:
                     return found
         return None
 
+    def nearest_city(self, lat: float, lon: float, max_km: float, min_population: int = 0) -> Location | None:
+        """The town nearest a point, within max_km and of at least min_population people, or None."""
+        import numpy as np
+
+        lats = np.frombuffer(self._lat, dtype=np.float64)
+        band = np.flatnonzero(np.abs(lats - lat) <= max_km / 111.0)  # a degree of latitude is ≥ 110.57 km
+        if min_population:
+            band = band[np.frombuffer(self._pop, dtype=np.int64)[band] >= min_population]
+        if band.size == 0:
+            return None
+        p1, p2 = np.radians(lat), np.radians(lats[band])
+        dl = np.radians(np.frombuffer(self._lon, dtype=np.float64)[band] - lon)
+        a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        best = int(np.argmin(km))
+        return self._city_location(int(band[best])) if km[best] <= max_km else None
+
     def suggest(self, prefix: str, limit: int = 10) -> list[Location]:
         key = fold(prefix or "")
         if not key or limit <= 0:
