@@ -71,6 +71,9 @@ class Config:
     warm_on_start: bool = setting(
         True, "Load the search read model and gazetteer when the app starts (not in testing), so the first request is fast."
     )
+    rebuild_delta: int = setting(
+        5000, "A change to more partners than this rebuilds the index in the background instead of growing the overlay."
+    )
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

@@ -38,7 +38,7 @@ def make_engine(url: str, spatialite_library: str = "mod_spatialite", **kwargs) 
         return _sqlite_engine(url, spatialite_library, **kwargs)
     if parsed.get_backend_name() == "postgresql":
         # Generic plans for prepared statements can be 100x slower on PostGIS: never prepare.
-        connect_args = {"prepare_threshold": None} if parsed.get_driver_name() == "psycopg" else {}
+        connect_args = {"prepare_threshold": None, "connect_timeout": 5} if parsed.get_driver_name() == "psycopg" else {}
         return create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kwargs)
     raise SetupError(f"unsupported database URL {url!r}: use sqlite:///... or postgresql+psycopg://...")
 

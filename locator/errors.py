@@ -50,3 +50,22 @@ class Unauthorized(LocatorError):
 
 class SetupError(RuntimeError):
     """A missing system piece (SpatiaLite, PostGIS, sqlite extension loading), with its fix."""
+
+
+class ServiceUnavailable(LocatorError):
+    """The part of the service a request needs is away for now; `retry_after` seconds is a fair wait."""
+
+    status = 503
+    code = "service_unavailable"
+
+    def __init__(self, message: str, field: str | None = None, retry_after: int = 5, **extra):
+        super().__init__(message, field, **extra)
+        self.retry_after = retry_after
+
+
+class StoreUnavailable(ServiceUnavailable):
+    code = "store_unavailable"
+
+
+class IndexUnavailable(ServiceUnavailable):
+    code = "index_unavailable"

@@ -204,7 +204,68 @@ def sync_segments(db: Database, index_dir: str | Path) -> int | None:
                 writer.delete_by_term("pid", str(pid))
         writer.commit()
     except BaseException:
-        writer.cancel()
+        _abandon(writer, build_dir)
         raise
     _write_atomic(build_dir / MARKER, str(newest))
     return newest
+
+
+def _abandon(writer, folder: Path) -> None:
+    """Cancel a failed writer; when cancelling fails too (a full disk: Whoosh stops closing at the
+    first failed flush), close the files it left open in `folder` and release its lock."""
+    try:
+        writer.cancel()
+        return
+    except Exception:
+        pass
+    import gc
+    import io
+
+    prefix = str(folder)
+    for obj in gc.get_objects():
+        if isinstance(obj, io.IOBase) and not obj.closed and str(getattr(obj, "name", "")).startswith(prefix):
+            try:
+                obj.close()
+            except OSError:
+                pass
+    lock = getattr(writer, "writelock", None)
+    if lock is not None:
+        try:
+            lock.release()
+        except Exception:
+            pass
+
+
+def clean_debris(index_dir: str | Path, builds: bool = False) -> list[str]:
+    """Remove what failed writes leave behind and return their names: Whoosh's temporary folder and
+    segment files no TOC names in the live build (when its writer lock is free), and with `builds`
+    (only under the build lock) unfinished build folders and half-written pointer files."""
+    root = Path(index_dir)
+    removed: list[str] = []
+    if builds:
+        live = current_dir(root)
+        for path in root.glob("build-*"):
+            if path.is_dir() and path != live and not (path / MARKER).exists():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        for path in root.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    live = current_dir(root)
+    if live is None or not whoosh_index.exists_in(str(live)):
+        return removed
+    ix = whoosh_index.open_dir(str(live))
+    lock = ix.lock("WRITELOCK")
+    if not lock.acquire(False):
+        return removed  # a writer is at work: its own cleanup or the next attempt will do it
+    try:
+        for tmp in live.glob("*.tmp"):
+            shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+            removed.append(tmp.name)
+        before = set(ix.storage.list())
+        toc = ix._read_toc()
+        whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+        removed.extend(sorted(before - set(ix.storage.list())))
+    finally:
+        lock.release()
+    return removed

@@ -1,12 +1,9 @@
 """The search orchestrator: resolve the place → candidates (text ∩ geo ∩ filters) → facets → rank → page."""
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
-import time
-from contextlib import contextmanager
-from pathlib import Path
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -16,20 +13,20 @@ from sqlalchemy.orm import selectinload
 from locator import vocab
 from locator.config import Config
 from locator.db import Database
-from locator.errors import UnknownPlace
+from locator.errors import StoreUnavailable, UnknownPlace
 from locator.models import Partner
 from locator.search import facets as facet_counts
 from locator.search import index, ranking, retrieval
 from locator.search.analysis import fold_text
 from locator.search.query import FACETS, SearchQuery
-from locator.search.readmodel import ReadModel, load_docs
+from locator.search.keeper import STORE_ERRORS, ModelKeeper
+from locator.search.readmodel import ReadModel
 from locator.search.results import Location, NearestOffice, ResultItem, SearchResults
-from locator.store import last_change_id, partner_record
+from locator.store import partner_record
 
 log = logging.getLogger(__name__)
 
-# A delta bigger than this (partners) rebuilds the index instead of growing the overlay.
-REBUILD_DELTA = 5000
+PROFILE_CACHE = 2048  # profiles kept to answer from memory while the store is away
 EXACT_SORT_MARGIN = 0.02  # relative: spherical distances this close to the page's last one are refined
 
 
@@ -39,10 +36,9 @@ class Locator:
         self.db = db
         self.geocoder = geocoder
         self.weights = ranking.Weights.from_config(config)
-        self._model: ReadModel | None = None
-        self._build: Path | None = None
-        self._checked = 0.0
-        self._lock = threading.Lock()
+        self.keeper = ModelKeeper(config, db)
+        self._profiles_lock = threading.Lock()
+        self._profiles: OrderedDict[tuple[str, str], dict[str, Any] | None] = OrderedDict()
 
     # ------------------------------------------------------------ search
 
@@ -226,7 +222,24 @@ class Locator:
     # ------------------------------------------------------------ profiles and suggestions
 
     def partner(self, slug: str, audience: str = "public") -> dict[str, Any] | None:
-        """A partner's full profile from the store (the source of truth), or None when not visible."""
+        """A partner's full profile from the store (the source of truth), or None when not visible.
+        While the store is away, profiles served recently are served from memory (else 503)."""
+        key = (slug, audience)
+        try:
+            profile = self._partner_from_store(slug, audience)
+        except STORE_ERRORS:
+            if key in self._profiles:
+                return self._profiles[key]
+            raise StoreUnavailable("the partner store is not reachable right now; please retry shortly",
+                                   retry_after=5) from None
+        with self._profiles_lock:
+            self._profiles[key] = profile
+            self._profiles.move_to_end(key)
+            while len(self._profiles) > PROFILE_CACHE:
+                self._profiles.popitem(last=False)
+        return profile
+
+    def _partner_from_store(self, slug: str, audience: str) -> dict[str, Any] | None:
         with self.db.session() as session:
             partner = session.scalar(
                 select(Partner).options(selectinload(Partner.offices)).where(Partner.slug == slug)
@@ -262,89 +275,18 @@ class Locator:
                           "country": place.country, "place_kind": place.kind})
         return items[:limit]
 
-    # ------------------------------------------------------------ freshness
+    # ------------------------------------------------------------ freshness (the keeper's work)
 
     def close(self) -> None:
-        with self._lock:
-            self._model, self._build = None, None
+        self.keeper.close()
 
     def model(self) -> ReadModel:
-        """The current read model; at most every index_poll_s it follows the store's change marker."""
-        if self._model is None or time.monotonic() - self._checked >= self.config.index_poll_s:
-            return self.refresh()
-        return self._model
+        """The current read model (the keeper follows the store in the background)."""
+        return self.keeper.current()
 
     def refresh(self) -> ReadModel:
         """Follow the change marker now (after a write, or from a test)."""
-        with self._lock:
-            self._refresh()
-            self._checked = time.monotonic()
-        return self._model
+        return self.keeper.refresh()
 
     def reindex(self) -> index.BuildReport:
-        with self._build_lock():
-            report = index.build(self.db, self.config.index_dir)
-        with self._lock:
-            self._model, self._build = None, None
-            self._refresh()
-        return report
-
-    def _refresh(self) -> None:
-        build = index.current_dir(self.config.index_dir)
-        if build is None:
-            with self._build_lock():
-                build = index.current_dir(self.config.index_dir)  # another process may have built it
-                if build is None:
-                    build = index.build(self.db, self.config.index_dir).path
-        if build != self._build or self._model is None:
-            model = ReadModel.load(build / index.SNAPSHOT)
-            if model is None:  # swapped and pruned meanwhile? take the newest
-                build = index.current_dir(self.config.index_dir) or build
-                model = ReadModel.load(build / index.SNAPSHOT)
-            if model is None:  # unreadable (older format, disk trouble): rebuild from the store
-                with self._build_lock():
-                    build = index.build(self.db, self.config.index_dir).path
-                model = ReadModel.load(build / index.SNAPSHOT)
-            self._model, self._build = model, build
-        with self.db.session() as session:
-            newest = last_change_id(session)
-            if newest > self._model.marker:
-                ids, newest = index.changed_partners(session, self._model.marker)
-                if len(ids) > REBUILD_DELTA:
-                    session.rollback()
-                    self._rebuild_for_delta()
-                    return
-                docs = load_docs(session, ids)
-                self._model = self._model.with_docs(docs, ids, newest)
-        if index.read_marker(build) < self._model.marker:
-            try:
-                index.sync_segments(self.db, self.config.index_dir)
-            except Exception:  # the segments only serve maintenance: searches go on from the model
-                log.exception("could not update the Whoosh segments in %s", build)
-
-    def _rebuild_for_delta(self) -> None:
-        with self._build_lock():
-            build = index.current_dir(self.config.index_dir)
-            model = ReadModel.load(build / index.SNAPSHOT) if build is not None else None
-            with self.db.session() as session:
-                current = last_change_id(session)
-            if model is None or current - model.marker > REBUILD_DELTA:  # nobody rebuilt it meanwhile
-                build = index.build(self.db, self.config.index_dir).path
-                model = ReadModel.load(build / index.SNAPSHOT)
-        with self.db.session() as session:
-            ids, newest = index.changed_partners(session, model.marker)
-            if ids:
-                model = model.with_docs(load_docs(session, ids), ids, newest)
-        self._model, self._build = model, build
-
-    @contextmanager
-    def _build_lock(self):
-        """One build at a time per index_dir across processes (the others wait, then load it)."""
-        root = Path(self.config.index_dir)
-        root.mkdir(parents=True, exist_ok=True)
-        with open(root / ".build.lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        return self.keeper.reindex()

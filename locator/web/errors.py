@@ -1,10 +1,11 @@
 """One handler turns domain and HTTP errors into {"error": {code, message, field}} or an HTML page."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from locator.errors import LocatorError
+from locator.errors import LocatorError, ServiceUnavailable, StoreUnavailable
 
 
 def wants_json() -> bool:
@@ -26,7 +27,18 @@ def error_response(status: int, body: dict):
 def init_app(app: Flask) -> None:
     @app.errorhandler(LocatorError)
     def _domain(exc: LocatorError):
-        return error_response(exc.status, exc.to_dict())
+        response = error_response(exc.status, exc.to_dict())
+        if isinstance(exc, ServiceUnavailable):
+            response = make_response(response)
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _store_away(exc: Exception):
+        """A route that needs the store while it is unreachable: 503 and when to retry, logged briefly."""
+        app.logger.warning("store unavailable for %s: %s", request.path, str(getattr(exc, "orig", exc)).strip()[:200])
+        return _domain(StoreUnavailable("the partner store is not reachable right now; please retry shortly"))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

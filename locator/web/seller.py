@@ -23,6 +23,7 @@ from locator.models import SellerToken
 from locator.search.results import ResultItem
 from locator.web import search_view
 from locator.web.app import services
+from locator.web.security import public_base_url
 from locator.web.jsonld import profile_head
 from locator.web.pages import search_screen
 
@@ -143,7 +144,7 @@ def export():
     args = search_view.page_args(request.args)
     query = search_view.parse(args, svc.config, "seller")
     query = replace(query, facets=(), explain=False, page=1, per_page=svc.config.max_per_page)
-    body = "".join(csv_rows(_all_results(svc.locator, query), request.host_url.rstrip("/")))
+    body = "".join(csv_rows(_all_results(svc.locator, query), public_base_url()))
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
     return Response(
         body,

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from locator.web.app import services
 from locator.web.pages import search_screen
-from locator.web.security import frameable
+from locator.web.security import frameable, public_base_url
 
 bp = Blueprint("widget", __name__)
 
@@ -47,7 +47,8 @@ def embed_host_js():
 
 
 def public_base() -> str:
-    return (services().config.public_url or request.host_url).rstrip("/")
+    """The base of the snippets' URLs: never a forged Host header (see security.public_base_url)."""
+    return public_base_url()
 
 
 @bp.get("/embed")
@@ -64,8 +65,10 @@ def docs():
 
     base = public_base()
     attrs = widget_attributes(request.args) if request.args else {"near": "Berlin", "per-page": "5"}
-    return render_template("widget/index.html", base=base, attrs=attrs, script_snippet=script_snippet(base, attrs),
+    page = render_template("widget/index.html", base=base, attrs=attrs, script_snippet=script_snippet(base, attrs),
                            iframe_snippet=iframe_snippet(base, attrs), vocab=vocab)
+    # The same for everyone; the base comes from the host when public_url is empty, hence Vary: Host.
+    return Response(page, mimetype="text/html", headers={"Cache-Control": "public, max-age=300", "Vary": "Host"})
 
 
 WIDGET_ATTRIBUTES = ("near", "radius-km", "language", "service", "segment", "type", "track", "per-page", "lock", "map")

@@ -20,9 +20,22 @@ from tests.factories import office, partner_data
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+OPENED: list[Services] = []
+
+
 def services_on(db, index_dir) -> Services:
     url = db.engine.url.render_as_string(hide_password=False)
-    return Services(Config.from_env({"database_url": url, "index_dir": str(index_dir), "index_poll_s": 0.2}), db)
+    services = Services(Config.from_env({"database_url": url, "index_dir": str(index_dir), "index_poll_s": 0.2}), db)
+    OPENED.append(services)
+    return services
+
+
+@pytest.fixture(autouse=True)
+def _close_services(fresh_db):
+    """Stop each instance's follower before its store (set up first, so torn down after) is disposed."""
+    yield
+    while OPENED:
+        OPENED.pop().locator.close()
 
 
 def names(services: Services, **query) -> list[str]:

@@ -148,6 +148,7 @@ def locator(fresh_db, tmp_path):
                               "index_dir": str(tmp_path / "index")})
     services = Services(config, fresh_db)
     yield services.locator
+    services.locator.close()
 
 
 def test_search_matches_the_oracle(locator):

@@ -227,7 +227,7 @@ def test_a_started_app_has_loaded_the_search_unless_told_not_to(fresh_db, make_a
     index.build(fresh_db, tmp_path / "index")  # where make_app puts it (`locator reindex`)
     app = make_app(fresh_db, testing=False, warm_on_start=warm)
     locator = app.extensions["locator"].locator
-    assert (locator._model is not None) is warm
+    assert (locator.keeper._model is not None) is warm
     response = app.test_client().get("/api/v1/search?q=warm")
     assert [r["id"] for r in response.get_json()["results"]] == ["W"]
 
@@ -236,7 +236,7 @@ def test_warming_without_an_index_leaves_building_to_the_first_search(fresh_db, 
     with fresh_db.session() as session:
         apply_partner(session, partner_data(id="W", name="Warm Start Partner"))
     app = make_app(fresh_db, testing=False, warm_on_start=True, index_dir=str(tmp_path / "none-yet"))
-    assert app.extensions["locator"].locator._model is None
+    assert app.extensions["locator"].locator.keeper._model is None
     assert not (tmp_path / "none-yet" / "CURRENT").exists()
     response = app.test_client().get("/api/v1/search?q=warm")
     assert [r["id"] for r in response.get_json()["results"]] == ["W"]

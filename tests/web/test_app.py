@@ -8,7 +8,9 @@ def test_healthz_counts_partners(fresh_db, make_app):
     client = make_app(fresh_db).test_client()
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "partners": 2}
+    body = response.get_json()
+    assert body["status"] == "ok" and body["partners"] == 2
+    assert body["store"] == {"status": "ok", "partners": 2} and body["search"]["status"] == "ok"
 
 
 def test_unknown_api_route_is_json_404(spatialite_db, make_app):

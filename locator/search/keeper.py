@@ -1,0 +1,316 @@
+"""The read model's owner: loads it, follows the store's change marker in a background thread, applies
+deltas and rebuilds, so searches read an immutable model reference and never wait on maintenance.
+
+Failures never reach a search that has a model: a store outage or a failing build (a full disk) is
+logged once per outage, retried with exponential backoff, and the last good model keeps serving.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import time
+import weakref
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from locator.config import Config
+from locator.db import Database
+from locator.errors import IndexUnavailable
+from locator.search import index
+from locator.search.readmodel import ReadModel, load_docs
+from locator.store import last_change_id
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_S = 30.0
+
+STORE_ERRORS = (OperationalError, DBAPIError)
+
+
+class Backoff:
+    """Exponential retry delays after consecutive failures, logged once per run of failures."""
+
+    def __init__(self, what: str, first_s: float, max_s: float = MAX_BACKOFF_S, log_each: bool = False):
+        self.what, self.first_s, self.max_s, self.log_each = what, max(first_s, 0.05), max_s, log_each
+        self.failures = 0
+        self.error: str | None = None
+        self.retry_at = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.failures == 0
+
+    def waiting(self) -> bool:
+        return self.failures > 0 and time.monotonic() < self.retry_at
+
+    def retry_in(self) -> float:
+        return max(0.0, self.retry_at - time.monotonic())
+
+    def failed(self, exc: BaseException, advice: str) -> None:
+        self.failures += 1
+        self.error = _one_line(exc)
+        delay = min(self.max_s, self.first_s * 2 ** (self.failures - 1))
+        self.retry_at = time.monotonic() + delay
+        if self.failures == 1 or self.log_each:
+            log.error("%s failed: %s; %s; retrying with backoff (up to %.0f s)", self.what, self.error, advice,
+                      self.max_s)
+        else:
+            log.debug("%s failed again (%d): %s; next try in %.1f s", self.what, self.failures, self.error, delay)
+
+    def succeeded(self) -> None:
+        if self.failures:
+            log.warning("%s works again after %d failed attempts", self.what, self.failures)
+        self.failures, self.error, self.retry_at = 0, None, 0.0
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+
+
+class ModelKeeper:
+    """One per process and index_dir: `current()` is the model searches read (never blocking on upkeep
+    once a model is loaded); a daemon thread follows the store every `index_poll_s`."""
+
+    def __init__(self, config: Config, db: Database):
+        self.config = config
+        self.db = db
+        self._model: ReadModel | None = None
+        self._build: Path | None = None
+        self._lock = threading.Lock()  # serialises upkeep in this process, never taken by searches
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._thread_pid: int | None = None
+        poll = config.index_poll_s
+        self.store = Backoff("reading the store's change log", poll)
+        self.builder = Backoff(f"building the search index in {config.index_dir}", 1.0, max_s=300.0, log_each=True)
+        self.segments = Backoff(f"updating the Whoosh segments in {config.index_dir}", 1.0, max_s=300.0)
+        self.rebuild_delta = config.rebuild_delta
+
+    # ------------------------------------------------------------ what searches call
+
+    def current(self) -> ReadModel:
+        if self.config.index_poll_s <= 0:  # follow the store on every search (one-shot CLI, tests)
+            return self.refresh()
+        model = self._model
+        if model is None:
+            model = self._first_model()
+        self._ensure_follower()
+        return model
+
+    def status(self) -> dict[str, object]:
+        """What /healthz reports: whether a model serves, and the store's and builder's state."""
+        model = self._model
+        return {
+            "model_loaded": model is not None,
+            "marker": model.marker if model is not None else None,
+            "store_ok": self.store.ok,
+            "store_error": self.store.error,
+            "build_ok": self.builder.ok,
+            "build_error": self.builder.error,
+        }
+
+    # ------------------------------------------------------------ upkeep
+
+    def refresh(self) -> ReadModel:
+        """Follow the change marker now, in this thread (after a write, from a test, from the CLI)."""
+        with self._lock:
+            if self._model is None:
+                self._load_or_build()
+            self._follow()
+        return self._model
+
+    def reindex(self) -> index.BuildReport:
+        with self._build_lock():
+            report = index.build(self.db, self.config.index_dir)
+        with self._lock:
+            self._model, self._build = None, None
+            self._load_or_build()
+            self._follow()
+        return report
+
+    def close(self) -> None:
+        """Stop the follower (waiting for its current round) and drop the model."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=10)
+        with self._lock:
+            self._model, self._build = None, None
+
+    def _first_model(self) -> ReadModel:
+        """The first model of this process: the snapshot on disk, else a build (in the caller's thread;
+        while a failed build backs off, callers get IndexUnavailable at once instead of waiting)."""
+        if self.builder.waiting():
+            raise self._unavailable()
+        with self._lock:
+            if self._model is None:
+                try:
+                    self._load_or_build()
+                except STORE_ERRORS as exc:
+                    self.store.failed(exc, "searches need a built index or a reachable store")
+                    raise self._unavailable() from None
+                if self._model is None:
+                    raise self._unavailable()
+                try:
+                    self._follow()
+                except STORE_ERRORS as exc:
+                    self.store.failed(exc, "searches go on from the read model")
+        return self._model
+
+    def _unavailable(self) -> IndexUnavailable:
+        error = self.builder.error or self.store.error or "not built yet"
+        retry = max(1, round(max(self.builder.retry_in(), self.store.retry_in())))
+        return IndexUnavailable(f"the search index is not available yet ({error})", retry_after=retry)
+
+    def _load_or_build(self) -> None:
+        build = index.current_dir(self.config.index_dir)
+        model = ReadModel.load(build / index.SNAPSHOT) if build is not None else None
+        if model is None and build is not None:  # swapped and pruned meanwhile? take the newest
+            build = index.current_dir(self.config.index_dir) or build
+            model = ReadModel.load(build / index.SNAPSHOT)
+        if model is None:  # none yet, or unreadable (older format, disk trouble): build from the store
+            build = self._build_index()
+            if build is None:
+                return
+            model = ReadModel.load(build / index.SNAPSHOT)
+        self._model, self._build = model, build
+
+    def _build_index(self, only_if=lambda: True) -> Path | None:
+        """Build a new index (one process at a time per index_dir); None when it failed (backing off)."""
+        with self._build_lock():
+            try:
+                built = index.current_dir(self.config.index_dir)
+                if built is None or only_if():
+                    built = index.build(self.db, self.config.index_dir).path
+            except STORE_ERRORS:
+                raise
+            except Exception as exc:  # OSError (full disk), MemoryError, Whoosh: the old model keeps serving
+                index.clean_debris(self.config.index_dir, builds=True)
+                advice = f"check free space and permissions in {self.config.index_dir}; " if isinstance(exc, OSError) else ""
+                self.builder.failed(exc, advice + "searches go on from the current model")
+                return None
+        self.builder.succeeded()
+        return built
+
+    def _follow(self) -> None:
+        """Apply the store's changes since the model's marker: a delta over the model, or for a big
+        change a rebuild (the delta serves meanwhile, and instead when the build fails)."""
+        if self._model is None:
+            return
+        with self.db.session() as session:
+            newest = last_change_id(session)
+            if newest <= self._model.marker:
+                self.store.succeeded()
+                self._sync_segments()  # another process may have missed the writer lock
+                return
+            ids, newest = index.changed_partners(session, self._model.marker)
+            big = len(ids) > self.rebuild_delta and not self.builder.waiting()
+            if not big:
+                docs = load_docs(session, ids)
+        self.store.succeeded()
+        if big and self._rebuild_for_delta():
+            return
+        if big:
+            with self.db.session() as session:
+                ids, newest = index.changed_partners(session, self._model.marker)
+                docs = load_docs(session, ids)
+        self._model = self._model.with_docs(docs, ids, newest)
+        self._sync_segments()
+
+    def _rebuild_for_delta(self) -> bool:
+        """Build a new base while the current model keeps serving; False when the build failed."""
+
+        def stale() -> bool:
+            build = index.current_dir(self.config.index_dir)
+            model = ReadModel.load(build / index.SNAPSHOT) if build is not None else None
+            with self.db.session() as session:
+                return model is None or last_change_id(session) - model.marker > self.rebuild_delta
+
+        build = self._build_index(only_if=stale)
+        model = ReadModel.load(build / index.SNAPSHOT) if build is not None else None
+        if model is None:
+            return False
+        with self.db.session() as session:
+            ids, newest = index.changed_partners(session, model.marker)
+            if ids:
+                model = model.with_docs(load_docs(session, ids), ids, newest)
+        self._model, self._build = model, build
+        return True
+
+    def _sync_segments(self) -> None:
+        if self._build is None or index.read_marker(self._build) >= self._model.marker or self.segments.waiting():
+            return
+        try:
+            index.sync_segments(self.db, self.config.index_dir)
+        except STORE_ERRORS:
+            raise
+        except Exception as exc:  # the segments serve maintenance only: searches go on from the model
+            index.clean_debris(self.config.index_dir)
+            self.segments.failed(exc, f"check free space in {self.config.index_dir}; searches go on from the model")
+            return
+        self.segments.succeeded()
+
+    # ------------------------------------------------------------ the follower thread
+
+    def _ensure_follower(self) -> None:
+        """Start the follower in this process (again after a fork: threads do not survive it)."""
+        if self._thread_pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            return
+        if self._stop.is_set():
+            return
+        with self._lock:
+            if self._thread_pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+                return
+            self._thread_pid = os.getpid()
+            self._thread = threading.Thread(target=_follow_loop, args=(weakref.ref(self), self._stop),
+                                            name="locator-model-keeper", daemon=True)
+            self._thread.start()
+
+    def _tick(self) -> float:
+        """One round of upkeep; returns how long to sleep before the next one."""
+        poll = self.config.index_poll_s
+        if self.store.waiting():
+            return self.store.retry_in()
+        try:
+            with self._lock:
+                if self._model is None:
+                    if self.builder.waiting():
+                        return self.builder.retry_in()
+                    self._load_or_build()
+                self._follow()
+        except STORE_ERRORS as exc:
+            self.store.failed(exc, "searches go on from the read model")
+            return self.store.retry_in()
+        except Exception as exc:  # never let the follower die
+            log.exception("search index upkeep failed: %s", _one_line(exc))
+            self.store.failed(exc, "searches go on from the read model")
+            return self.store.retry_in()
+        return poll
+
+    @contextmanager
+    def _build_lock(self):
+        """One build at a time per index_dir across processes (the others wait, then load it)."""
+        root = Path(self.config.index_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        with open(root / ".build.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _follow_loop(ref: "weakref.ref[ModelKeeper]", stop: threading.Event) -> None:
+    """Runs until the keeper is closed or garbage-collected (holding only a weak reference to it)."""
+    delay = 0.0
+    while not stop.wait(delay):
+        keeper = ref()
+        if keeper is None:
+            return
+        delay = max(keeper._tick(), 0.05)
+        del keeper
