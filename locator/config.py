@@ -63,16 +63,31 @@ class Config:
     tile_attribution: str = setting(
         "© OpenStreetMap contributors", "Attribution shown under the map tiles."
     )
-    secret_key: str = setting("", "Flask secret key for seller sessions; random per process if empty.")
+    secret_key: str = setting(
+        "", "Secret key signing session cookies, the same on every worker and node; empty: generated once into "
+        "instance_dir/secret_key (SpatiaLite only; a PostGIS store refuses to start without one)."
+    )
     index_poll_s: float = setting(
         0.5, "How often a node checks the store's change marker to refresh its read model, in seconds."
     )
-    public_url: str = setting("", "Public base URL of this service (for widget snippets); empty: from the request.")
+    public_url: str = setting(
+        "", "Public base URL of this service (widget snippets, CSV links); empty: from the request's host if allowed."
+    )
     warm_on_start: bool = setting(
         True, "Load the search read model and gazetteer when the app starts (not in testing), so the first request is fast."
     )
     rebuild_delta: int = setting(
         5000, "A change to more partners than this rebuilds the index in the background instead of growing the overlay."
+    )
+    instance_dir: str = setting(
+        str(ROOT / "instance"), "Folder for this machine's own files (the generated secret key when none is set)."
+    )
+    session_idle_minutes: int = setting(
+        480, "Minutes without a request after which a signed-in browser session ends."
+    )
+    allowed_hosts: str = setting(
+        "localhost,127.0.0.1,[::1]", "Comma list of host names (any port; '.example.com' for subdomains too) whose "
+        "Host header may build absolute URLs when public_url is empty; others get a 400 on pages that need one."
     )
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 

@@ -1,4 +1,4 @@
-"""The store's tables: partners with offices, seller tokens, the change log the index follows."""
+"""The store's tables: partners with offices, seller tokens and browser sessions, the change log the index follows."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -109,6 +109,23 @@ class SellerToken(Base):
     role: Mapped[str] = mapped_column(String(20), default="seller")
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in browser session. The cookie carries a random id; only its sha256 is stored. A session
+    belongs to a principal (`principal_kind`, `principal_id`: today a seller token) and ends when revoked
+    (sign-out) or idle too long; each request checks it, as it checks the principal itself."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (UniqueConstraint("id_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64))
+    principal_kind: Mapped[str] = mapped_column(String(20))
+    principal_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -17,7 +17,7 @@ from locator.web.app import services
 
 bp = Blueprint("api", __name__)
 V1 = "/api/v1"
-MAX_URL_BYTES = 8192
+MAX_URL_BYTES = 6144  # well under gunicorn.conf.py's limit_request_line (8190), so this JSON 414 is what clients get
 SUGGEST_LIMIT = 10
 
 

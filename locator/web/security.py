@@ -2,6 +2,9 @@
 
 Pages are not frameable (`frame-ancestors 'none'`) unless their view is decorated with `frameable`
 (the iframe embed), which then allows the configured embed origins.
+
+Absolute URLs (widget snippets, CSV links) come from `public_base_url()` only: the configured public URL,
+else the request's host if it is in `allowed_hosts`; a forged Host header never reaches them.
 """
 from __future__ import annotations
 
@@ -10,6 +13,11 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
+
+from locator.errors import InvalidParameter
+
+UNKNOWN_HOST = ("unknown host: this page needs the service's public address; "
+                "its operator sets LOCATOR_PUBLIC_URL (or lists this host in LOCATOR_ALLOWED_HOSTS)")
 
 
 def frameable(view: Callable) -> Callable:
@@ -29,6 +37,41 @@ def origin_of(url: str) -> str | None:
     if not parts.scheme or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def host_name(host: str) -> str | None:
+    """The lower-case name in a Host header value (IPv6 without brackets; port dropped), or None if malformed."""
+    if not host or any(c in host for c in "@/\\?#%") or any(c.isspace() for c in host):
+        return None
+    try:
+        parts = urlsplit(f"//{host}")
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        return None
+    return parts.hostname or None
+
+
+def host_allowed(host: str, allowed_hosts: str) -> bool:
+    """Whether the Host header names an allowed host (any port); an entry '.example.com' also allows its subdomains."""
+    name = host_name(host)
+    if name is None:
+        return False
+    for entry in (e.strip().lower() for e in allowed_hosts.split(",")):
+        if entry.startswith(".") and (name == entry[1:] or name.endswith(entry)):
+            return True
+        if entry and name == host_name(entry):
+            return True
+    return False
+
+
+def public_base_url() -> str:
+    """scheme://host[:port] for absolute URLs: `public_url`, else the request's host if allowed, else a 400."""
+    cfg = current_app.config["LOCATOR"]
+    if cfg.public_url.strip():
+        return cfg.public_url.strip().rstrip("/")
+    if host_allowed(request.host, cfg.allowed_hosts):
+        return f"{request.scheme}://{request.host.lower()}"
+    raise InvalidParameter(UNKNOWN_HOST, field="Host")
 
 
 def frame_ancestors(cors_origins: str) -> str:
