@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from locator.search import retrieval
 from locator.search.readmodel import ReadModel
 
 # facet name → the filter it widens (same names in SearchQuery)
@@ -43,7 +42,6 @@ def _outer(model: ReadModel, audience: str | None, facet: str):
         return None
     cache = model.__dict__.setdefault("_facet_outer", {})
     if (audience, facet) not in cache:
-        visible = retrieval.visible(model, audience)
-        rows = np.flatnonzero(visible)
-        cache[audience, facet] = (visible, len(rows), model.csr[facet].bincount(rows))
+        visible, n = model.audience(audience)
+        cache[audience, facet] = (visible, n, model.csr[facet].bincount(np.flatnonzero(visible)))
     return cache[audience, facet]

@@ -48,7 +48,7 @@ class Locator:
         radius = self.radius(query, location)
 
         base = retrieval.visible(model, query.audience)
-        text = retrieval.text_scores(model, query.q)
+        text = retrieval.text_scores(model, query.q, query.audience)
         if text is not None:
             base &= text > 0
         inside, remote, nearby = self._geo(model, query, location, radius)

@@ -36,7 +36,7 @@ CSR_KINDS = (*LIST_KINDS, "country", "office_country", "served")
 NAME_BOOST = 3  # a name term counts as this many description terms
 DESCRIPTION_SNIPPET = 300
 BM25_K1, BM25_B = 1.2, 0.75
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3  # 3: postings hold BM25 weights without idf (idf is per audience)
 
 
 # ---------------------------------------------------------------- documents from the store
@@ -232,16 +232,23 @@ class Csr:
         return [self.codes[c] for c in self.vals[self.ptr[i] : self.ptr[i + 1]]]
 
 
+def idf(df: int, docs: int) -> float:
+    """BM25's idf of a term in `df` of `docs` documents (both counted over what the searcher sees)."""
+    docs = max(docs, df)
+    return float(np.log(1.0 + (docs - df + 0.5) / (df + 0.5)))
+
+
 @dataclass
 class Postings:
-    """Term → (sorted rows, BM25 weights): a base CSR from the build plus a small overlay of deltas."""
+    """Term → (sorted rows, BM25 weights without the idf): a base CSR from the build plus a small
+    overlay of deltas. The idf and every other count are taken at search time over the rows the
+    searcher may see (published ones for the public), so unpublished partners change no public score."""
 
     terms: list[str]
     ptr: np.ndarray
     rows: np.ndarray
-    weights: np.ndarray
-    docs: int
-    avgdl: float
+    weights: np.ndarray  # per entry: the BM25 term-frequency part (tf, document length, avgdl)
+    avgdl: float  # over the published rows of the build: the public's statistics serve everyone
     overlay: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     freqs: np.ndarray | None = None  # term frequencies per entry, kept from a build (not saved)
     lengths: np.ndarray | None = None  # document lengths per row, kept from a build (not saved)
@@ -259,34 +266,43 @@ class Postings:
             return base_rows, base_w
         return np.concatenate([base_rows, extra[0]]), np.concatenate([base_w, extra[1]])
 
-    def df(self, term: str) -> int:
-        i = self.index.get(term)
-        base = int(self.ptr[i + 1] - self.ptr[i]) if i is not None else 0
-        extra = self.overlay.get(term)
-        return base + (len(extra[0]) if extra is not None else 0)
+    def df(self, term: str, audience: str, visible: np.ndarray) -> int:
+        """How many of the rows `audience` sees (`visible`) have the term, remembered per audience
+        (a model, and so who sees which row, never changes)."""
+        cache = self.__dict__.setdefault("_df", {})
+        key = (audience, term)
+        found = cache.get(key)
+        if found is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            found = cache[key] = int(np.count_nonzero(visible[self.get(term)[0]]))
+        return found
 
-    def expansions(self, term: str, expand) -> list[str]:
-        """Fuzzy expansions of a term over this lexicon, remembered (queries repeat)."""
+    def expansions(self, term: str, audience: str, visible: np.ndarray, expand) -> list[str]:
+        """Fuzzy expansions of a term over the lexicon, only words in rows the audience sees (so
+        unseen words never take an expansion's place), remembered per audience (queries repeat)."""
         cache = self.__dict__.setdefault("_expansions", {})
-        if term not in cache:
+        key = (audience, term)
+        if key not in cache:
             if len(cache) > 20_000:
                 cache.clear()
-            cache[term] = expand(self.lexicon, term)
-        return cache[term]
+            cache[key] = expand(self.lexicon, term, lambda word: self.df(word, audience, visible) > 0)
+        return cache[key]
 
     @cached_property
     def lexicon(self) -> list[str]:
         """Every term, sorted (for fuzzy expansion with Whoosh's Levenshtein automata)."""
         return sorted(set(self.terms) | set(self.overlay))
 
-    def weight(self, tf: np.ndarray, dl: np.ndarray, df: np.ndarray) -> np.ndarray:
-        docs = np.maximum(self.docs, df)  # deltas can push a df past the base's document count
-        idf = np.log(1.0 + (docs - df + 0.5) / (df + 0.5))
+    def weight(self, tf: np.ndarray, dl: np.ndarray) -> np.ndarray:
+        """BM25's term-frequency part (times idf, it is the term's score)."""
         norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / max(self.avgdl, 1.0)))
-        return (idf * norm).astype(np.float32)
+        return norm.astype(np.float32)
 
     @classmethod
-    def build(cls, per_doc: list[tuple[Counter, int]]) -> "Postings":
+    def build(cls, per_doc: list[tuple[Counter, int]], published: np.ndarray | None = None) -> "Postings":
+        """Postings of documents' (term frequencies, length); the average length is over the
+        `published` ones (all, when not given; when none is, over all)."""
         all_terms = list(chain.from_iterable(tf.keys() for tf, _ in per_doc))
         terms = sorted(dict.fromkeys(all_terms))
         term_id = {t: i for i, t in enumerate(terms)}  # alphabetical ids
@@ -298,15 +314,15 @@ class Postings:
         rows = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_row)
         order = np.argsort(tids, kind="stable")  # entries by (term, row): rows were listed in order
         ptr = np.searchsorted(tids[order], np.arange(len(terms) + 1)).astype(np.int64)
-        return cls._weighted(terms, ptr, rows[order], counts[order], lengths)
+        counted = lengths[published] if published is not None and published.any() else lengths
+        avgdl = float(counted.mean()) if len(counted) else 1.0
+        return cls._weighted(terms, ptr, rows[order], counts[order], lengths, avgdl)
 
     @classmethod
-    def _weighted(cls, terms: list[str], ptr: np.ndarray, rows: np.ndarray, tf: np.ndarray, lengths: np.ndarray) -> "Postings":
-        docs = len(lengths)
-        avgdl = float(lengths.mean()) if docs else 1.0
-        postings = cls(terms, ptr, rows, np.zeros(0, np.float32), docs, avgdl, freqs=tf, lengths=lengths)
-        df = np.diff(ptr).astype(np.float32)
-        postings.weights = postings.weight(tf, lengths[rows], np.repeat(df, np.diff(ptr)))
+    def _weighted(cls, terms: list[str], ptr: np.ndarray, rows: np.ndarray, tf: np.ndarray, lengths: np.ndarray,
+                  avgdl: float) -> "Postings":
+        postings = cls(terms, ptr, rows, np.zeros(0, np.float32), avgdl, freqs=tf, lengths=lengths)
+        postings.weights = postings.weight(tf, lengths[rows])
         return postings
 
     def mapped(self, term_map) -> "Postings":
@@ -316,18 +332,18 @@ class Postings:
         new_terms = sorted(set(targets))
         rank = {t: i for i, t in enumerate(new_terms)}
         target_id = np.array([rank[t] for t in targets], dtype=np.int64)
-        n = max(self.docs, 1)
+        n = max(len(self.lengths), 1)
         keys = np.repeat(target_id, np.diff(self.ptr)) * n + self.rows
         unique, inverse = np.unique(keys, return_inverse=True)
         tf = np.bincount(inverse, weights=self.freqs, minlength=len(unique)).astype(np.float32)
         ptr = np.searchsorted(unique // n, np.arange(len(new_terms) + 1)).astype(np.int64)
-        return Postings._weighted(new_terms, ptr, (unique % n).astype(np.int32), tf, self.lengths)
+        return Postings._weighted(new_terms, ptr, (unique % n).astype(np.int32), tf, self.lengths, self.avgdl)
 
     def appended(self, first_row: int, per_doc: list[tuple[Counter, int]]) -> "Postings":
-        """New rows go to the overlay, weighted with the base statistics (df counted as of now)."""
+        """New rows go to the overlay, weighted with the base's average length."""
         delta = Postings.build(per_doc)
         overlay = dict(self.overlay)
-        grown = Postings(self.terms, self.ptr, self.rows, self.weights, self.docs + len(per_doc), self.avgdl, overlay)
+        grown = Postings(self.terms, self.ptr, self.rows, self.weights, self.avgdl, overlay)
         grown.__dict__["index"] = self.index  # the base terms did not change: share their lookup
         delta_rows = delta.rows + first_row
         for i, term in enumerate(delta.terms):
@@ -335,7 +351,7 @@ class Postings:
             rows = delta_rows[lo:hi]
             tf = np.array([per_doc[r - first_row][0][term] for r in rows.tolist()], dtype=np.float32)
             dl = np.array([per_doc[r - first_row][1] for r in rows.tolist()], dtype=np.float32)
-            w = grown.weight(tf, dl, np.float32(self.df(term) + len(rows)))
+            w = grown.weight(tf, dl)
             old = overlay.get(term)
             overlay[term] = (rows, w) if old is None else (np.concatenate([old[0], rows]), np.concatenate([old[1], w]))
         return grown
@@ -388,6 +404,19 @@ class ReadModel:
     @property
     def size(self) -> int:
         return len(self.pid)
+
+    def audience(self, audience: str) -> tuple[np.ndarray, int]:
+        """(read-only mask of the rows `audience` sees, their number): the public sees live published
+        rows, sellers every live row. Whatever a search counts, it counts within these."""
+        return self._sellers if audience == "seller" else self._public
+
+    @cached_property
+    def _public(self) -> tuple[np.ndarray, int]:
+        return _frozen(self.alive & self.published)
+
+    @cached_property
+    def _sellers(self) -> tuple[np.ndarray, int]:
+        return _frozen(self.alive.copy())
 
     @cached_property
     def off_row(self) -> np.ndarray:
@@ -444,7 +473,7 @@ class ReadModel:
     @classmethod
     def build(cls, docs: list[dict[str, Any]], marker: int) -> "ReadModel":
         parts = _columns(docs)
-        fold = Postings.build([doc_fold_terms(d) for d in docs])
+        fold = Postings.build([doc_fold_terms(d) for d in docs], parts["published"])
         return cls(
             marker=marker,
             pid=parts["pid"],
@@ -499,7 +528,7 @@ class ReadModel:
         state["csr"] = {k: (c.codes, c.ptr, c.vals) for k, c in self.csr.items()}
         state["areas"] = {row: geom.wkb for row, geom in self.areas.items()}
         state["text"] = {
-            f: (p.terms, p.ptr, p.rows, p.weights, p.docs, p.avgdl, p.overlay) for f, p in self.text.items()
+            f: (p.terms, p.ptr, p.rows, p.weights, p.avgdl, p.overlay) for f, p in self.text.items()
         }
         tmp = path.with_suffix(".tmp")
         with open(tmp, "wb") as fh:
@@ -521,6 +550,11 @@ class ReadModel:
         state["areas"] = {row: from_wkb(wkb) for row, wkb in state["areas"].items()}
         state["text"] = {f: Postings(*v) for f, v in state["text"].items()}
         return cls(**state)
+
+
+def _frozen(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    mask.flags.writeable = False
+    return mask, int(np.count_nonzero(mask))
 
 
 def _columns(docs: list[dict[str, Any]]) -> dict[str, Any]:

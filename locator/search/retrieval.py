@@ -12,7 +12,7 @@ from whoosh.automata.lev import levenshtein_automaton
 
 from locator.search.analysis import fold_terms, stem
 from locator.search.query import SearchQuery
-from locator.search.readmodel import LIST_KINDS, ReadModel
+from locator.search.readmodel import LIST_KINDS, ReadModel, idf
 from locator.search.results import Location
 
 # WGS84. (Not pyproj: its bundled PROJ clashes with the system PROJ SpatiaLite loads — heap
@@ -30,7 +30,7 @@ MAX_EXPANSIONS = 30
 # ---------------------------------------------------------------- text
 
 
-RARE = 3  # a word in fewer partners than this is looked up with typo tolerance too
+RARE = 3  # a word in fewer partners (that the searcher sees) than this is looked up with typo tolerance too
 
 
 def fuzzy_distance(term: str) -> int:
@@ -43,8 +43,9 @@ def _automaton(term: str, k: int):
     return levenshtein_automaton(term, k, prefix=k).to_dfa()
 
 
-def expansions(lexicon: list[str], term: str) -> list[str]:
-    """Lexicon terms within the fuzzy edit distance of `term` (Whoosh's Levenshtein automaton)."""
+def expansions(lexicon: list[str], term: str, keep=lambda word: True) -> list[str]:
+    """Lexicon terms within the fuzzy edit distance of `term` (Whoosh's Levenshtein automaton), the
+    first MAX_EXPANSIONS of those `keep` accepts."""
     k = fuzzy_distance(term)
     if k == 0:
         return []
@@ -55,29 +56,33 @@ def expansions(lexicon: list[str], term: str) -> list[str]:
 
     found = []
     for word in find_all_matches(_automaton(term, k), first_at_least):
-        if word != term:
+        if word != term and keep(word):
             found.append(word)
         if len(found) >= MAX_EXPANSIONS:
             break
     return found
 
 
-def text_scores(model: ReadModel, q: str) -> np.ndarray | None:
-    """Per-row text score (0 = no match; every query word must match), or None without text."""
+def text_scores(model: ReadModel, q: str, audience: str = "public") -> np.ndarray | None:
+    """Per-row text score (0 = no match; every query word must match), or None without text. Only
+    rows the audience sees score, and only they are counted: idf, the typo threshold, expansions."""
     terms = list(dict.fromkeys(fold_terms(q)))
     if not terms:
         return None
+    visible, docs = model.audience(audience)
     stemmed, folded = model.text["stem"], model.text["fold"]
     total = np.zeros(model.size, dtype=np.float32)
-    matched = np.ones(model.size, dtype=bool)
+    matched = visible.copy()
     for term in terms:
         best = np.zeros(model.size, dtype=np.float32)
-        sources = [(stemmed.get(stem(term)), 1.0), (folded.get(term), 1.0)]
-        if folded.df(term) < RARE:  # unknown or rare: probably a typo
-            sources += [(folded.get(word), FUZZY_FACTOR) for word in folded.expansions(term, expansions)]
-        for (rows, weights), factor in sources:
+        sources = [(stemmed, stem(term), 1.0), (folded, term, 1.0)]
+        if folded.df(term, audience, visible) < RARE:  # unknown or rare: probably a typo
+            sources += [(folded, word, FUZZY_FACTOR) for word in folded.expansions(term, audience, visible, expansions)]
+        for postings, word, factor in sources:
+            rows, weights = postings.get(word)
             if len(rows):
-                best[rows] = np.maximum(best[rows], weights * factor)
+                weight = factor * idf(postings.df(word, audience, visible), docs)
+                best[rows] = np.maximum(best[rows], weights * np.float32(weight))
         matched &= best > 0
         total += best
     total[~matched] = 0
@@ -100,7 +105,8 @@ def filter_masks(model: ReadModel, query: SearchQuery) -> dict[str, np.ndarray]:
 
 
 def visible(model: ReadModel, audience: str) -> np.ndarray:
-    return model.alive & model.published if audience != "seller" else model.alive.copy()
+    """The rows `audience` sees (a mask of the caller's own)."""
+    return model.audience(audience)[0].copy()
 
 
 # ---------------------------------------------------------------- geography
