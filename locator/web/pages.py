@@ -31,11 +31,12 @@ def _settings() -> dict[str, Any]:
     return {"settings": services().config}
 
 
-def search_screen(template: str, path: str, audience: str = "public", drop: tuple[str, ...] = (), **context: Any):
+def search_screen(template: str, path: str, audience: str = "public", drop: tuple[str, ...] = (),
+                  locked: tuple[str, ...] = (), **context: Any):
     """Render a search screen (public page, embed, seller view) for the request's parameters."""
     svc = services()
     args = search_view.page_args(request.args, drop)
-    page = search_view.run_search(svc.locator, args, svc.config, path, audience)
+    page = search_view.run_search(svc.locator, args, svc.config, path, audience, locked=locked)
     status = 400 if page.error else 200
     return render_template(
         template,

@@ -124,8 +124,11 @@ def has_criteria(args: MultiDict) -> bool:
 
 
 def run_search(locator: Any, args: MultiDict, config: Config, path: str,
-               audience: Literal["public", "seller"] = "public", browse: bool = True) -> SearchPage:
-    """The search screen for these parameters; with `browse`, an empty query lists everyone."""
+               audience: Literal["public", "seller"] = "public", browse: bool = True,
+               locked: tuple[str, ...] = ()) -> SearchPage:
+    """The search screen for these parameters; with `browse`, an empty query lists everyone.
+
+    `locked` filters (the embed's `lock`) are fixed: no filter group offers them, no way out drops them."""
     page = SearchPage(args=args)
     if not browse and not has_criteria(args):
         return page
@@ -135,10 +138,10 @@ def run_search(locator: Any, args: MultiDict, config: Config, path: str,
     except LocatorError as exc:
         page.error = exc.to_dict()
         return page
-    page.filters = filter_groups(page.results, args)
+    page.filters = [g for g in filter_groups(page.results, args) if g.name not in locked]
     _paging(page, path)
     if page.results.total == 0:
-        page.widenings = widenings(locator, args, config, path, audience, page.query)
+        page.widenings = widenings(locator, args, config, path, audience, page.query, locked)
     return page
 
 
@@ -165,7 +168,7 @@ def _paging(page: SearchPage, path: str) -> None:
 
 
 def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience: str,
-              query: SearchQuery) -> list[Widening]:
+              query: SearchQuery, locked: tuple[str, ...] = ()) -> list[Widening]:
     """Links that would find something: a larger radius, remote partners, one filter fewer, no text."""
     candidates: list[tuple[str, MultiDict]] = []
     found: list[Widening] = []
@@ -185,7 +188,7 @@ def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience
             changed["include_remote"] = "true"
             candidates.append(("Include partners that serve the area remotely", changed))
     for name, legend in (*FILTER_GROUPS, ("country", "Country"), ("certification", "Certification")):
-        for value in args.getlist(name):
+        for value in ([] if name in locked else args.getlist(name)):
             candidates.append((f"Drop the filter {legend}: {vocab.label(name, value)}", without_value(args, name, value)))
     if args.get("q"):
         changed = MultiDict(args)

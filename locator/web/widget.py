@@ -2,21 +2,24 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from locator.errors import InvalidParameter
 from locator.web.app import services
 from locator.web.pages import search_screen
+from locator.web.search_view import FILTER_GROUPS
 from locator.web.security import frameable, public_base_url
 
 bp = Blueprint("widget", __name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
 CONFIG_MARK = '/*LOCATOR_CONFIG*/{ "tileUrl": "", "tileAttribution": "" }'
-# Parameters the iframe embed reads for itself rather than passing to the search.
-EMBED_OWN = ("map",)
+# Filters a widget or an embed can fix with `lock`.
+LOCKABLE = tuple(name for name, _ in FILTER_GROUPS)
 
 
 @lru_cache(maxsize=8)
@@ -54,9 +57,27 @@ def public_base() -> str:
 @bp.get("/embed")
 @frameable
 def embed():
+    """The iframe embed; `map` and `lock` stay in its links (the search ignores them) so paging keeps them."""
+    from locator import vocab
+
     show_map = request.args.get("map", "").lower() == "true"
-    return search_screen("embed.html", url_for("widget.embed"), drop=EMBED_OWN, seller=False, link_target="_blank",
-                         show_map=show_map, form_hidden={"map": "true"} if show_map else {})
+    locked = embed_locks(request.args)
+    # Locked filters have no control: their values (and the lock) ride along as hidden inputs of the form.
+    kept = [("lock", name) for name in locked] + [(name, v) for name in locked for v in request.args.getlist(name) if v]
+    fixed = [(legend, [vocab.label(name, v) for raw in request.args.getlist(name) for v in raw.split(",") if v.strip()])
+             for name, legend in FILTER_GROUPS if name in locked]
+    return search_screen("embed.html", url_for("widget.embed"), locked=locked, seller=False, link_target="_blank",
+                         show_map=show_map, form_hidden={"map": "true"} if show_map else {}, locked_hidden=kept,
+                         locked_filters=[(legend, values) for legend, values in fixed if values])
+
+
+def embed_locks(args) -> tuple[str, ...]:
+    """The embed's `lock` (repeated or comma-separated filter names), checked."""
+    names = [n.strip().lower() for raw in args.getlist("lock") for n in raw.split(",") if n.strip()]
+    for name in names:
+        if name not in LOCKABLE:
+            raise InvalidParameter(f"lock takes {', '.join(LOCKABLE)}, not {name[:40]!r}", field="lock")
+    return tuple(dict.fromkeys(names))
 
 
 @bp.get("/widget")
@@ -65,13 +86,24 @@ def docs():
 
     base = public_base()
     attrs = widget_attributes(request.args) if request.args else {"near": "Berlin", "per-page": "5"}
-    page = render_template("widget/index.html", base=base, attrs=attrs, script_snippet=script_snippet(base, attrs),
+    theme = widget_theme(request.args)
+    page = render_template("widget/index.html", base=base, attrs=attrs, theme=theme, theme_fields=THEME, fonts=FONTS,
+                           attribute_order=WIDGET_ATTRIBUTES, script_snippet=script_snippet(base, attrs, theme),
                            iframe_snippet=iframe_snippet(base, attrs), vocab=vocab)
     # The same for everyone; the base comes from the host when public_url is empty, hence Vary: Host.
     return Response(page, mimetype="text/html", headers={"Cache-Control": "public, max-age=300", "Vary": "Host"})
 
 
-WIDGET_ATTRIBUTES = ("near", "radius-km", "language", "service", "segment", "type", "track", "per-page", "lock", "map")
+WIDGET_ATTRIBUTES = ("q", "near", "radius-km", "language", "service", "segment", "type", "track", "per-page", "lock",
+                     "map")
+# The configurator's theme controls: parameter, the widget's CSS custom property, its default, label.
+THEME = (("accent", "--pl-accent", "#5a2ca0", "Accent (buttons, links)"), ("text-color", "--pl-text", "#1f1f29", "Text"),
+         ("background", "--pl-background", "#ffffff", "Background"), ("border-color", "--pl-border", "#d5d5de", "Borders"),
+         ("corner-radius", "--pl-radius", "6", "Corner radius (px)"), ("font", "--pl-font", "", "Font"))
+FONTS = (("", "The widget's default (system font)"), ("Georgia, serif", "Serif (Georgia)"),
+         ("Helvetica, Arial, sans-serif", "Sans-serif (Helvetica, Arial)"), ("ui-monospace, Menlo, Consolas, monospace", "Monospace"))
+HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
+MAX_CORNER_RADIUS = 40
 
 
 def widget_attributes(args) -> dict[str, str]:
@@ -84,21 +116,46 @@ def widget_attributes(args) -> dict[str, str]:
     return attrs
 
 
-def script_snippet(base: str, attrs: dict[str, str]) -> str:
-    from markupsafe import escape
+def widget_theme(args) -> dict[str, str]:
+    """The configurator's theme as CSS custom properties (those left at the widget's defaults omitted)."""
+    theme = {}
+    for name, prop, default, _ in THEME:
+        value = (args.get(name) or "").strip().lower() if name != "font" else (args.get(name) or "").strip()
+        if not value or value == default:
+            continue
+        if name == "corner-radius":
+            if not value.isdigit() or int(value) > MAX_CORNER_RADIUS:
+                raise InvalidParameter(f"corner-radius must be a whole number of pixels from 0 to {MAX_CORNER_RADIUS}",
+                                       field=name)
+            value = f"{int(value)}px"
+        elif name == "font":
+            if value not in {stack for stack, _ in FONTS}:
+                raise InvalidParameter(f"font must be one of {'; '.join(stack for stack, _ in FONTS if stack)}", field=name)
+        elif not HEX_COLOUR.fullmatch(value):
+            raise InvalidParameter(f"{name} must be a colour like #0b6e4f", field=name)
+        theme[prop] = value
+    return theme
 
-    rendered = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
+
+def _attr(value: str) -> str:
+    """An attribute value as widget-docs.js writes it (the two snippets must be the same text)."""
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def script_snippet(base: str, attrs: dict[str, str], theme: dict[str, str] | None = None) -> str:
+    pairs = list(attrs.items())
+    if theme:
+        pairs.append(("style", "; ".join(f"{prop}: {value}" for prop, value in theme.items())))
+    rendered = "".join(f' {name}="{_attr(value)}"' for name, value in pairs)
     return f'<script src="{base}/widget.js" async></script>\n<partner-locator{rendered}></partner-locator>'
 
 
 def iframe_snippet(base: str, attrs: dict[str, str]) -> str:
+    """The iframe, allowed to ask for the visitor's location ("Use my location"), with the same presets and locks."""
     from urllib.parse import urlencode
 
-    from markupsafe import escape
-
-    params = {name.replace("-", "_"): value for name, value in attrs.items() if name != "lock"}
-    pairs = [(k, v) for k, value in params.items() for v in value.split(",")] if params else []
+    pairs = [(name.replace("-", "_"), v) for name, value in attrs.items() for v in value.split(",")]
     src = f"{base}/embed" + (f"?{urlencode(pairs)}" if pairs else "")
-    return (f'<iframe src="{escape(src)}" title="Partner search" data-partner-locator\n'
+    return (f'<iframe src="{_attr(src)}" title="Partner search" allow="geolocation" data-partner-locator\n'
             f'        style="width:100%;height:640px;border:0"></iframe>\n'
             f'<script src="{base}/embed-host.js" async></script>')

@@ -160,7 +160,7 @@ def test_widget_docs_write_the_snippet(client):
     assert snippet.startswith('<script src="http://localhost/widget.js" async></script>')
     assert '<partner-locator near="Paris" language="fr" per-page="3" lock="language" map="true"></partner-locator>' in snippet
     iframe = html.unescape(re.search(r'<code id="iframe-snippet">(.*?)</code>', body, re.S).group(1))
-    assert 'src="http://localhost/embed?near=Paris&amp;language=fr&amp;per_page=3&amp;map=true"' in iframe
+    assert 'src="http://localhost/embed?near=Paris&amp;language=fr&amp;per_page=3&amp;lock=language&amp;map=true"' in iframe
     assert '<partner-locator near="Paris" language="fr"' in body  # the live example
 
 

@@ -95,7 +95,8 @@
     });
     bindSuggest(form.querySelector("[data-suggest]"));
     var locate = form.querySelector("[data-action=locate]");
-    if (locate) locate.addEventListener("click", useMyLocation);
+    if (locate && geolocationAllowed()) locate.addEventListener("click", useMyLocation);
+    else if (locate) locate.hidden = true;
   }
 
   document.addEventListener("click", function (event) {
@@ -125,9 +126,14 @@
     input.value = value;
   }
 
+  /* An iframe whose host did not allow="geolocation" may not ask: no button there. */
+  function geolocationAllowed() {
+    var policy = document.permissionsPolicy || document.featurePolicy;
+    return !!navigator.geolocation && (!policy || policy.allowsFeature("geolocation"));
+  }
+
   function useMyLocation() {
     var status = form.querySelector(".locate-status");
-    if (!navigator.geolocation) { status.textContent = "Your browser cannot share its location."; return; }
     status.textContent = "Finding your location…";
     navigator.geolocation.getCurrentPosition(function (position) {
       var near = form.querySelector("[name=near]");
@@ -138,7 +144,10 @@
       status.textContent = "Using your location.";
       navigate(formUrl(form), true);
     }, function (error) {
-      status.textContent = "Your location is not available (" + (error.message || "permission denied") + "). Type a place instead.";
+      var blocked = /polic/i.test(error.message || "");  // no policy API to ask beforehand: hide it now
+      if (blocked) form.querySelector("[data-action=locate]").hidden = true;
+      status.textContent = blocked ? "Location is not available here. Type a place." : error.code === 1
+        ? "Location not shared. Type a place instead." : "Location not found. Type a place instead.";
     }, { timeout: 10000, maximumAge: 600000 });
   }
 
