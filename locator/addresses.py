@@ -112,5 +112,7 @@ def locality(office: Mapping[str, Any]) -> str | None:
 def address_lines(office: Mapping[str, Any], places: Places | None = None) -> list[str]:
     """The lines of an office's address on a card: street, locality, country (each said once)."""
     country = office.get("country")
-    lines = [street_address(office, places), locality(office), vocab.label("country", country) if country else None]
+    street, region = split_address(office, places)  # a region only the address names is still said
+    lines = [street, locality({**office, "region": office.get("region") or region}),
+             vocab.label("country", country) if country else None]
     return [line for line in lines if line]

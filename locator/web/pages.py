@@ -1,11 +1,13 @@
 """Public pages: the search page at / and partner profiles at /partners/<slug>."""
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from locator import vocab
+from locator import addresses, vocab
 from locator.web import search_view
 from locator.web.app import services
 from locator.web.jsonld import profile_head
@@ -15,6 +17,7 @@ bp = Blueprint("pages", __name__)
 
 @bp.record_once
 def _template_globals(state) -> None:
+    state.app.jinja_env.finalize = _blank_none  # a missing value shows as nothing, never as "None"
     state.app.jinja_env.globals.update({
         "label": vocab.label,
         "labels": search_view.labels,
@@ -22,6 +25,9 @@ def _template_globals(state) -> None:
         "url_for_args": search_view.url_for_args,
         "why_empty": search_view.why_empty,
         "radii": search_view.RADII_KM,
+        "paragraphs": paragraphs,
+        "address_lines": office_address_lines,
+        "back_to_search": back_to_search,
         "sorts": search_view.SORTS,
     })
 
@@ -29,6 +35,32 @@ def _template_globals(state) -> None:
 @bp.app_context_processor
 def _settings() -> dict[str, Any]:
     return {"settings": services().config}
+
+
+def _blank_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """A description's paragraphs (its non-empty lines), each shown with its own text direction."""
+    return [line.strip() for line in re.split(r"\r\n|\r|\n", text or "") if line.strip()]
+
+
+def office_address_lines(office: dict[str, Any]) -> list[str]:
+    """An office's address on its card: street, locality, country, each said once."""
+    return addresses.address_lines(office, services().locator.geocoder.gazetteer)
+
+
+def back_to_search(search_path: str) -> str:
+    """Where a profile's "Back to the search" goes: the search the visitor came from, when the referrer
+    is this site's search page (or its embed, for public profiles), else the empty search."""
+    back = None
+    if request.referrer:
+        referrer, here = urlsplit(request.referrer), urlsplit(request.host_url)
+        searches = {search_path, *(() if search_path.startswith("/sellers") else ("/embed",))}
+        if referrer.netloc == here.netloc and referrer.path in searches:  # (a proxy may change the scheme)
+            back = referrer.query
+    return search_view.back_url(search_path, back)
 
 
 def search_screen(template: str, path: str, audience: str = "public", drop: tuple[str, ...] = (),

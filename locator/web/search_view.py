@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from werkzeug.datastructures import MultiDict
 
 from locator import vocab
 from locator.config import Config
 from locator.errors import LocatorError
-from locator.search.query import SearchQuery
+from locator.search.query import PARAMETERS, SearchQuery
 from locator.search.results import Location, ResultItem, SearchResults
 
 FILTER_GROUPS = (("language", "Language"), ("service", "Services"), ("segment", "Customer segment"),
@@ -26,6 +26,10 @@ SORTS = (("relevance", "Best match"), ("distance", "Distance"), ("completeness",
          ("name", "Name"))
 # Parameters the page computes itself; a visitor's values for them are ignored.
 PAGE_OWNED = ("facets", "explain", "format")
+# A point (“Use my location”) is named after the nearest town this close, preferring towns this big.
+NEAR_TOWN_KM = 30
+NEAR_TOWN_POPULATION = 15000
+BACK_MAX_CHARS = 2000  # a longer query in a profile's referrer is not a search this site made
 
 
 @dataclass
@@ -64,6 +68,7 @@ class SearchPage:
     pages: list[tuple[int, str]] = field(default_factory=list)
     prev_url: str | None = None
     next_url: str | None = None
+    place: str | None = None  # the searched place in words ("Munich, Germany" for a point there)
 
     @property
     def searched(self) -> bool:
@@ -74,6 +79,37 @@ class SearchPage:
 
     def checked(self, name: str, value: str) -> bool:
         return value in self.args.getlist(name)
+
+    @property
+    def chosen_filters(self) -> int:
+        return sum(len(self.args.getlist(name)) for name in FILTER_NAMES)
+
+    @property
+    def has_filter_values(self) -> bool:
+        return any(group.options for group in self.filters)
+
+    @property
+    def summary(self) -> str | None:
+        """The search in one line, for the folded form on phones: 'kubernetes near Berlin, Germany · 100 km'."""
+        if self.results is None or not has_criteria(self.args):
+            return None
+        words = self.args.get("q", "").strip()
+        location = self.results.location
+        parts = []
+        if location is not None:
+            where = f"{'in' if location.kind == 'country' else 'near'} {self.place or location.label}"
+            parts.append(f"{words} {where}" if words else f"Partners {where}")
+            radius = self.results.query.get("radius_km")
+            if location.kind != "country" and radius:
+                parts.append(f"{radius:,g} km")
+        else:
+            parts.append(words or "All partners")
+        if self.chosen_filters:
+            parts.append(f"{self.chosen_filters} filter{'' if self.chosen_filters == 1 else 's'}")
+        return " · ".join(parts)
+
+
+FILTER_NAMES = (*(name for name, _ in FILTER_GROUPS), "country", "certification")
 
 
 def page_args(raw: MultiDict, drop: Iterable[str] = ()) -> MultiDict:
@@ -138,6 +174,7 @@ def run_search(locator: Any, args: MultiDict, config: Config, path: str,
     except LocatorError as exc:
         page.error = exc.to_dict()
         return page
+    page.place = place_words(page.results.location, getattr(locator.geocoder, "gazetteer", None))
     page.filters = [g for g in filter_groups(page.results, args) if g.name not in locked]
     _paging(page, path)
     if page.results.total == 0:
@@ -217,13 +254,35 @@ def why_empty(page: SearchPage) -> str:
         parts.append(f"matching “{query.q}”")
     if results and results.location:
         radius = query.radius_km if query.radius_km is not None else None
-        where = results.location.label
+        where = page.place or results.location.label
         parts.append(f"within {radius:g} km of {where}" if radius else f"near {where}")
     for name, legend in (*FILTER_GROUPS, ("country", "Country"), ("certification", "Certification")):
         chosen = page.args.getlist(name)
         if chosen:
             parts.append(f"{legend.lower()} {' or '.join(vocab.label(name, v) for v in chosen)}")
     return "No partners " + (", ".join(parts) if parts else "are listed yet") + "."
+
+
+def place_words(location: Location | None, places: Any) -> str | None:
+    """The searched place as the page says it: its label, or for a point the nearest town
+    ("Munich, Germany"; "your location" when no town is near). The API keeps the coordinates."""
+    if location is None:
+        return None
+    if location.kind != "point" or places is None:
+        return location.label
+    town = (places.nearest_city(location.lat, location.lon, NEAR_TOWN_KM, NEAR_TOWN_POPULATION)
+            or places.nearest_city(location.lat, location.lon, NEAR_TOWN_KM))
+    return town.label if town is not None else "your location"
+
+
+def back_url(search_path: str, back: str | None) -> str:
+    """The search a profile was opened from: `search_path` with the search's own parameters from the
+    query string `back`; anything else in it is dropped, so the link never leaves the search page."""
+    if not back or len(back) > BACK_MAX_CHARS:
+        return search_path
+    allowed = set(PARAMETERS) - set(PAGE_OWNED)
+    kept = MultiDict((k, v) for k, v in parse_qsl(back) if k in allowed and v)
+    return url_for_args(search_path, kept)
 
 
 def distance_words(item: ResultItem, location: Location | None = None) -> str:

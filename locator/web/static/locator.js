@@ -3,30 +3,43 @@
  * - filters apply at once: the page's own HTML is fetched and its parts swapped in; the URL is
  *   updated with history.pushState, so sharing and the back button keep working
  * - Leaflet map (with marker clustering) of the results or of a partner's offices
+ * - after a search, focus and view go to the results heading (its text is the count); other
+ *   updates are announced in a live region; on phones the form folds into a one-line summary
+ *   and a List/Map switch shows one of the two
  * Partner text only ever reaches the DOM through textContent or parsed server HTML (escaped there).
  */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
 
-  /* ---------- logos that fail to load become the partner's initial ---------- */
+  /* ---------- logos: the initial shows until the logo has loaded, and stays if it fails ---------- */
 
-  function logoFallback(img) {
-    var span = document.createElement("span");
-    span.className = "logo-placeholder " + (img.getAttribute("data-class") || "");
-    span.setAttribute("aria-hidden", "true");
-    span.textContent = img.getAttribute("data-initial");
-    img.replaceWith(span);
+  function logoLoaded(img) {
+    img.classList.add("is-loaded");
+    var initial = img.parentNode && img.parentNode.querySelector(".logo-placeholder");
+    if (initial) initial.remove();
   }
-  document.addEventListener("error", function (event) {
-    var img = event.target;
-    if (img instanceof HTMLImageElement && img.hasAttribute("data-initial")) logoFallback(img);
-  }, true);
-  document.querySelectorAll("img[data-initial]").forEach(function (img) {
-    if (img.complete && img.naturalWidth === 0) logoFallback(img);
+  function logoFailed(img) {
+    img.remove();  // the slot's initial is already there
+  }
+  function settleLogos(root) {
+    root.querySelectorAll(".logo-slot img").forEach(function (img) {
+      if (img.complete) (img.naturalWidth ? logoLoaded : logoFailed)(img);
+    });
+  }
+  ["load", "error"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var img = event.target;
+      if (img instanceof HTMLImageElement && img.parentNode && img.parentNode.classList.contains("logo-slot")) {
+        (type === "load" ? logoLoaded : logoFailed)(img);
+      }
+    }, true);
   });
+  settleLogos(document);
 
   var form = document.querySelector("form[data-enhance=search]");
+  var narrow = window.matchMedia("(max-width: 760px)");
+  var shown = window.location.pathname + window.location.search;  // the search on screen
   var map = null;
   var markers = null;
   var pending = null;
@@ -55,6 +68,9 @@
     if (doc.title) document.title = doc.title;
     form = document.querySelector("form[data-enhance=search]");
     bindForm();
+    settleLogos(document);
+    setCollapsed(document.documentElement.classList.contains("search-collapsed"));
+    setView(document.documentElement.classList.contains("view-map") ? "map" : "list");
     var newDetails = document.querySelector(".filters-details");
     if (newDetails) newDetails.open = filtersOpen;
     if (focusedId) {
@@ -64,7 +80,9 @@
     refreshMap();
   }
 
-  function navigate(url, push) {
+  /* After: "results" moves focus (and, on phones, the view) to the results heading; otherwise
+     the heading's text (the count) is announced and focus stays where it was. */
+  function navigate(url, push, after) {
     if (pending) pending.abort();
     pending = new AbortController();
     var results = document.getElementById("results");
@@ -75,6 +93,13 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         swapFrom(doc);
         if (push) history.pushState({ locator: true }, "", url);
+        shown = window.location.pathname + window.location.search;
+        if (after === "results") {
+          setCollapsed(narrow.matches);
+          focusResults();
+        } else {
+          announce();
+        }
       })
       .catch(function (err) {
         if (err.name !== "AbortError") window.location.assign(url);
@@ -87,7 +112,7 @@
       event.preventDefault();
       var page = form.querySelector("input[name=page]");
       if (page) page.remove();
-      navigate(formUrl(form), true);
+      navigate(formUrl(form), true, "results");
     });
     var formId = form.id;
     document.querySelectorAll('#filters input[form="' + formId + '"], #' + formId + " select").forEach(function (input) {
@@ -103,14 +128,61 @@
     var link = event.target.closest && event.target.closest(".pager a, .widenings a, .alert a");
     if (!link || !form || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    navigate(link.getAttribute("href"), true).then(function () {
-      var heading = document.getElementById("results-heading");
-      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
-    });
+    navigate(link.getAttribute("href"), true, "results");
   });
 
   window.addEventListener("popstate", function () {
-    if (form) navigate(window.location.pathname + window.location.search, false);
+    var now = window.location.pathname + window.location.search;
+    if (form && now !== shown) navigate(now, false);  // not for a jump to #results-heading
+  });
+
+  /* ---------- results: focus, announcements, the folded form, List/Map ---------- */
+
+  function focusResults() {
+    var heading = document.getElementById("results-heading");
+    if (!heading) return;
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+    var top = document.documentElement.classList.contains("search-collapsed") && narrow.matches
+      ? document.querySelector(".search-summary") : heading;
+    top.scrollIntoView({ block: narrow.matches ? "start" : "nearest" });
+  }
+
+  function announce() {
+    var region = document.getElementById("search-announcer");
+    var heading = document.getElementById("results-heading");
+    if (region && heading) region.textContent = heading.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function setCollapsed(on) {
+    var summary = document.querySelector(".search-summary");
+    var folded = !!(on && summary && !summary.hasAttribute("data-empty"));
+    document.documentElement.classList.toggle("search-collapsed", folded);
+    var change = document.querySelector("[data-action=change-search]");
+    if (change) change.setAttribute("aria-expanded", folded ? "false" : "true");
+  }
+
+  function setView(view) {
+    var choice = document.querySelector(".view-switch");
+    if (!choice) return;
+    if (choice.hasAttribute("data-empty")) view = "list";
+    var root = document.documentElement;
+    var changed = root.classList.contains("view-map") !== (view === "map");
+    root.classList.toggle("view-map", view === "map");
+    root.classList.toggle("view-list", view !== "map");
+    choice.querySelectorAll("[data-view]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.getAttribute("data-view") === view ? "true" : "false");
+    });
+    if (changed && map) { map.invalidateSize(); refreshMap(); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("[data-action=change-search], [data-view]");
+    if (!target) return;
+    if (target.hasAttribute("data-view")) { setView(target.getAttribute("data-view")); return; }
+    setCollapsed(false);
+    var first = form && form.querySelector("input:not([type=hidden]), select");
+    if (first) first.focus();
   });
 
   /* ---------- "use my location" ---------- */
@@ -142,7 +214,7 @@
       setHidden("lat", position.coords.latitude.toFixed(5));
       setHidden("lon", position.coords.longitude.toFixed(5));
       status.textContent = "Using your location.";
-      navigate(formUrl(form), true);
+      navigate(formUrl(form), true, "results");
     }, function (error) {
       var blocked = /polic/i.test(error.message || "");  // no policy API to ask beforehand: hide it now
       if (blocked) form.querySelector("[data-action=locate]").hidden = true;
@@ -182,7 +254,7 @@
       var lon = form.querySelector("input[type=hidden][name=lon]");
       if (lat) lat.remove();
       if (lon) lon.remove();
-      navigate(formUrl(form), true);
+      navigate(formUrl(form), true, "results");
     }
     function render() {
       box.textContent = "";
@@ -268,12 +340,15 @@
     var failures = 0;
     tiles.on("tileerror", function () {
       failures += 1;
-      if (failures === 1) {
-        var note = document.createElement("p");
-        note.className = "map-note";
-        note.setAttribute("role", "status");
-        note.textContent = "The map background could not be loaded; the list has every partner.";
-        el.parentNode.insertBefore(note, el.nextSibling);
+      if (failures === 1) {  // said on the map itself, so it shows only where the map does
+        var note = L.control({ position: "bottomleft" });
+        note.onAdd = function () {
+          var p = L.DomUtil.create("p", "map-note");
+          p.setAttribute("role", "status");
+          p.textContent = "The map background could not be loaded; the list has every partner.";
+          return p;
+        };
+        note.addTo(map);
       }
     });
     tiles.addTo(map);
@@ -314,5 +389,9 @@
 
   bindForm();
   collapseFiltersOnNarrow();
+  setCollapsed(narrow.matches && !!document.querySelector(".results-heading"));
+  setView("list");
   initMap();
+  var onWidth = function () { if (map) { map.invalidateSize(); refreshMap(); } };
+  if (narrow.addEventListener) narrow.addEventListener("change", onWidth);
 })();
