@@ -6,12 +6,12 @@ no empty values anywhere; URLs only when they are http(s).
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Mapping
 
+from flask import has_app_context
 from markupsafe import Markup
 
-from locator import vocab
+from locator import addresses, vocab
 
 DESCRIPTION_CHARS = 160  # what search engines show of a meta description
 
@@ -31,30 +31,15 @@ def prune(value: Any) -> Any:
     return value
 
 
-def _folded(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
-
-
 def street_address(office: Mapping[str, Any]) -> str | None:
-    """The office's address line without the parts its city, region, postal code and country already say.
+    """The office's address line without what its city, region, postal code and country already say
+    (in any script the gazetteer knows, when there is an app)."""
+    places = None
+    if has_app_context():
+        from locator.web.app import services
 
-    Kept small and in one place so that it can defer to the core's address helper once there is one."""
-    address = (office.get("address") or "").strip()
-    if not address:
-        return None
-    country = office.get("country") or ""
-    known = {_folded(str(v)) for v in (office.get("city"), office.get("region"), office.get("postal_code"), country,
-                                        vocab.label("country", country) if country else None) if v}
-    phrases = sorted(known, key=len, reverse=True)
-
-    def says_nothing_new(part: str) -> bool:
-        rest = f" {_folded(part)} "
-        for phrase in phrases:
-            rest = rest.replace(f" {phrase} ", " ")
-        return not rest.strip()
-
-    parts = [p.strip() for p in re.split(r"[,\n]", address) if p.strip()]
-    return ", ".join(p for p in parts if not says_nothing_new(p)) or None
+        places = services().locator.geocoder.gazetteer
+    return addresses.street_address(office, places)
 
 
 def postal_address(office: Mapping[str, Any]) -> dict[str, Any]:

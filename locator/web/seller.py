@@ -8,29 +8,24 @@ token ends its sessions at their next request.
 """
 from __future__ import annotations
 
-import csv
 import hmac
-import io
+import itertools
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
 from locator import auth
 from locator.models import SellerToken
-from locator.search.results import ResultItem
-from locator.web import search_view
+from locator.web import search_view, seller_csv
 from locator.web.app import services
 from locator.web.security import public_base_url
 from locator.web.jsonld import profile_head
 from locator.web.pages import search_screen
 
 bp = Blueprint("seller", __name__, url_prefix="/sellers")
-
-EXPORT_LIMIT = 10_000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.record_once
@@ -138,79 +133,17 @@ def sign_out():
 
 @bp.get("/export.csv")
 def export():
+    """Every result of the search (up to EXPORT_LIMIT) as a spreadsheet-ready CSV named after the search."""
     if current_seller() is None:
         abort(401, description="Sign in as a seller to export partners.")
     svc = services()
     args = search_view.page_args(request.args)
     query = search_view.parse(args, svc.config, "seller")
     query = replace(query, facets=(), explain=False, page=1, per_page=svc.config.max_per_page)
-    body = "".join(csv_rows(_all_results(svc.locator, query), public_base_url()))
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="partners-{stamp}.csv"'},
-    )
-
-
-def _all_results(locator: Any, query) -> Iterator[ResultItem]:
-    seen = 0
-    while seen < EXPORT_LIMIT:
-        results = locator.search(query)
-        yield from results.results
-        seen += len(results.results)
-        if not results.results or seen >= results.total:
-            return
-        query = replace(query, page=query.page + 1)
-
-
-CSV_COLUMNS = ("name", "slug", "published", "track", "types", "languages", "services", "segments", "distance_km",
-               "serves_remotely", "nearest_office", "completeness", "website", "channel_account_manager",
-               "contacts", "notes", "profile_url")
-
-
-def neutralise(value: Any) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (OWASP's CSV injection advice)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _contacts(contacts: Iterable[Any]) -> str:
-    return "; ".join(c if isinstance(c, str) else " ".join(str(v) for v in c.values() if v) for c in contacts or [])
-
-
-def csv_record(item: ResultItem, base_url: str) -> list[str]:
-    internal = item.internal or {}
-    office = item.nearest_office
-    values = {
-        "name": item.name,
-        "slug": item.slug,
-        "published": "yes" if item.published else "no",
-        "track": item.track,
-        "types": ";".join(item.types),
-        "languages": ";".join(item.languages),
-        "services": ";".join(item.services),
-        "segments": ";".join(item.segments),
-        "distance_km": "" if item.distance_km is None else f"{item.distance_km:.1f}",
-        "serves_remotely": "yes" if item.serves_remotely else "no",
-        "nearest_office": ", ".join(p for p in (office.label, office.city, office.country) if p) if office else "",
-        "completeness": item.completeness,
-        "website": item.website,
-        "channel_account_manager": internal.get("channel_account_manager"),
-        "contacts": _contacts(internal.get("contacts")),
-        "notes": internal.get("notes"),
-        "profile_url": base_url + item.url,
-    }
-    return [neutralise(values[c]) for c in CSV_COLUMNS]
-
-
-def csv_rows(items: Iterable[ResultItem], base_url: str) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for item in items:
-        writer.writerow(csv_record(item, base_url))
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+    base_url = public_base_url()
+    pages = seller_csv.result_pages(svc.locator, query)
+    first = next(pages)
+    body = seller_csv.csv_text(seller_csv.export_rows(itertools.chain([first], pages), svc.db, base_url))
+    name = seller_csv.export_filename(query, first.location, first.query.get("radius_km"),
+                                      datetime.now(timezone.utc).date())
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -117,6 +117,9 @@ def site(tmp_path_factory):
                                 postal_code="80331", address="Marienplatz 1, 80331 München, Germany", headquarters=True),
                          office(47.3769, 8.5417, label="Zürich", city="Zürich", country="CH", address=None)])
             slugs["rich"] = rich.slug
+            slugs["petah"] = make_partner(session, name="Petah Tikva Reseller", offices=[
+                office(32.0871, 34.8875, city="Petaẖ Tiqva", country="IL", address="פתח תקווה, ישראל"),
+                office(39.084, -77.1528, city="Rockville", country="US", address="Rockville/MD, USA")]).slug
             slugs["bare"] = make_partner(session, name="Bare Partner", description="", types=["msp"],
                                          offices=[office(53.55, 9.99, city="Hamburg")]).slug
             token = create_token(session, "JSON-LD seller")
@@ -147,6 +150,13 @@ def test_addresses_keep_no_nulls_and_carry_geo(site, client):
                                 "addressLocality": "Berlin", "addressCountry": "DE"}]
     assert data["location"] == [{"@type": "Place", "name": "Berlin HQ", "address": data["address"][0],
                                  "geo": {"@type": "GeoCoordinates", "latitude": 52.52, "longitude": 13.405}}]
+
+
+def test_street_address_says_only_what_city_region_and_country_do_not(site, client):
+    _, slugs, _ = site
+    data = json_ld(client.get(f"/partners/{slugs['petah']}").get_data(as_text=True))
+    assert [a.get("streetAddress") for a in data["address"]] == [None, None]
+    assert [a["addressLocality"] for a in data["address"]] == ["Petaẖ Tiqva", "Rockville"]
 
 
 def test_rich_profile_has_same_as_area_served_languages_and_credentials(site, client):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from locator.cli import main
 from locator.models import SellerToken
-from locator.web.seller import FORMULA_PREFIXES, neutralise
+from locator.web.seller_csv import FORMULA_PREFIXES, neutralise
 from tests.web.pagedata import SECRET, UNPUBLISHED_NAME
 from tests.web.webapp import pages_app
 
@@ -82,14 +82,14 @@ def test_csv_export_has_every_result_with_formulas_neutralised(site, token):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    names = {row["name"] for row in rows}
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    names = {row["Partner"] for row in rows}
     assert len(rows) > 3  # all results, not one page
     assert {"Acme Berlin DevOps", UNPUBLISHED_NAME} <= names
-    acme = next(row for row in rows if row["name"] == "Acme Berlin DevOps")
-    assert acme["notes"].startswith("'=HYPERLINK(")
-    assert acme["channel_account_manager"] == f"CAM {SECRET} 1"
-    assert acme["profile_url"].endswith("/partners/acme-berlin-devops")
+    acme = next(row for row in rows if row["Partner"] == "Acme Berlin DevOps")
+    assert acme["Notes"].startswith("'=HYPERLINK(")
+    assert acme["Channel account manager"] == f"CAM {SECRET} 1"
+    assert acme["Profile URL"].endswith("/partners/acme-berlin-devops")
     for row in rows:
         for value in row.values():
             assert not value.startswith(FORMULA_PREFIXES), value
