@@ -156,10 +156,10 @@ class Locator:
     def _item(self, model, query, found, row, remote, score, parts, components, i) -> ResultItem:
         """One result; `found`: (index of its nearest located office, exact km) when there is a place."""
         record = model.records[row]
+        offices = [NearestOffice(o["label"], o["city"], o["country"], o["lat"], o["lon"]) for o in record["offices"]]
         nearest, distance = None, None
         if found is not None:
-            office = record["offices"][found[0]]
-            nearest = NearestOffice(office["label"], office["city"], office["country"], office["lat"], office["lon"])
+            nearest = offices[found[0]]
             distance = round(found[1], 3)
         explain = None
         if query.explain:
@@ -197,6 +197,7 @@ class Locator:
             explain=explain,
             internal=dict(record["internal"]) if query.audience == "seller" else None,
             published=record["published"],
+            offices=offices,
         )
 
     def warm(self) -> None:

@@ -1,7 +1,9 @@
 """Parsing and validation of search parameters (API query string, page form, CLI options alike)."""
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from typing import Any
 
 from locator import vocab
@@ -12,6 +14,11 @@ MAX_PAGE = 1000
 MAX_NEAR_LENGTH = 200
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
+ALLOWED_SHOWN = 30  # a vocabulary larger than this (languages, countries) lists only the values nearest the input
+VOCABULARIES_URL = "/api/v1/vocabularies"
+# Output options the API takes beside the search's parameters (SearchQuery: what to find; these: how to say it).
+OUTPUT_PARAMETERS = ("format", "geojson_features")
+GEOJSON_FEATURES = ("partners", "offices")
 # Filter names whose vocabulary has another name in locator.vocab.
 VOCAB_KIND = {"language": "language", "service": "service", "segment": "segment", "type": "type",
               "country": "country", "certification": "certification"}
@@ -77,9 +84,53 @@ def codes(params: Any, name: str, limit: int) -> tuple[str, ...]:
     for value in values:
         code = vocab.normalise_code(kind, value)
         if not vocab.is_valid(kind, code):
-            raise InvalidParameter(f"unknown {name} {value.strip()[:40]!r}", field=name)
+            raise unknown_value(name, kind, value.strip()[:40])
         out.append(code)
     return tuple(dict.fromkeys(out))
+
+
+def _alpha3(kind: str, value: str) -> str | None:
+    """The two-letter code of a three-letter ISO code ('deu' → 'de', 'DEU' → 'DE')."""
+    if kind not in ("language", "country") or len(value) != 3:
+        return None
+    import pycountry
+
+    found = (pycountry.languages if kind == "language" else pycountry.countries).get(alpha_3=value.lower() if kind == "language" else value.upper())
+    code = getattr(found, "alpha_2", None)
+    return code if code and vocab.is_valid(kind, code) else None
+
+
+def unknown_value(name: str, kind: str, value: str) -> InvalidParameter:
+    """A 400 for a value outside the filter's vocabulary: the allowed values (the nearest ones when there
+    are many, with where to find them all) and the nearest as a suggestion (a code, or a label's code)."""
+    codes = vocab.vocabulary(kind)
+    by_key = {code.casefold(): code for code in codes}
+    by_key.update({label.casefold(): code for code, label in codes.items() if label.casefold() not in by_key})
+    key = value.casefold()
+    close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=ALLOWED_SHOWN, cutoff=0.6)]
+    parts = {code: {p for p in re.split(r"[^a-z0-9]+", f"{code} {label}".casefold()) if p} for code, label in codes.items()}
+    containing = [code for code, words in parts.items() if key in words]
+    suggestion = by_key.get(key) or _alpha3(kind, value) or (close[0] if close else None) or (containing[0] if len(containing) == 1 else None)
+    message = f"unknown {name} {value!r}"
+    message += f"; did you mean {suggestion!r} ({codes[suggestion]})?" if suggestion else "."
+    extra: dict[str, Any] = {"suggestion": suggestion}
+    if len(codes) <= ALLOWED_SHOWN:
+        extra["allowed"] = list(codes)
+        message += f" Allowed: {', '.join(codes)}."
+    else:
+        extra["allowed"] = list(dict.fromkeys(filter(None, [suggestion, *containing, *close])))[:10]
+        extra["vocabulary"] = VOCABULARIES_URL
+        message += f" All {len(codes)} {name} values: {VOCABULARIES_URL}."
+    return InvalidParameter(message, field=name, **extra)
+
+
+def geojson_features(params: Any) -> str:
+    """`geojson_features`: one GeoJSON Feature per partner (default, at its nearest office) or per office."""
+    value = (single(params, "geojson_features") or GEOJSON_FEATURES[0]).lower()
+    if value not in GEOJSON_FEATURES:
+        raise InvalidParameter(f"geojson_features must be one of {', '.join(GEOJSON_FEATURES)}",
+                               field="geojson_features", allowed=list(GEOJSON_FEATURES))
+    return value
 
 
 def parse(cls, params: Any, config, audience: str, strict: bool, allowed_extra: tuple[str, ...]):

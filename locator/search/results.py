@@ -47,6 +47,7 @@ class ResultItem:
     explain: dict[str, Any] | None = None
     internal: dict[str, Any] | None = None  # sellers only
     published: bool = True
+    offices: list[NearestOffice] = field(default_factory=list)  # its located offices (GeoJSON per office); not in JSON
 
 
 @dataclass
@@ -79,6 +80,7 @@ def _item_dict(item: ResultItem) -> dict[str, Any]:
     body = _shallow(item)
     if item.nearest_office is not None:
         body["nearest_office"] = _shallow(item.nearest_office)
+    del body["offices"]
     for optional in ("explain", "internal"):
         if body[optional] is None:
             del body[optional]

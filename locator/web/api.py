@@ -11,6 +11,7 @@ from flask_cors import CORS
 from locator import vocab
 from locator.auth import verify_token
 from locator.errors import InvalidParameter, NotFound, PayloadTooLarge, Unauthorized, UriTooLong
+from locator.search.params import OUTPUT_PARAMETERS, geojson_features
 from locator.search.query import SearchQuery
 from locator.web import formatters
 from locator.web.app import services
@@ -82,9 +83,10 @@ def search():
     who = audience()
     fmt = output_format()
     query = SearchQuery.from_params(
-        request.args, current_app.config["LOCATOR"], audience=who, strict=True, allowed_extra=("format",)
+        request.args, current_app.config["LOCATOR"], audience=who, strict=True, allowed_extra=OUTPUT_PARAMETERS
     )
-    body, mimetype = formatters.render(services().locator.search(query), fmt)
+    options = {"features": geojson_features(request.args)} if fmt == "geojson" else {}
+    body, mimetype = formatters.render(services().locator.search(query), fmt, **options)
     return cached_json(body, mimetype, who)
 
 

@@ -33,18 +33,29 @@ def as_json(results: SearchResults) -> dict[str, Any]:
 
 
 @formatter("geojson")
-def as_geojson(results: SearchResults) -> dict[str, Any]:
-    """A FeatureCollection: one Feature per result at its nearest office (null geometry without one)."""
+def as_geojson(results: SearchResults, features: str = "partners") -> dict[str, Any]:
+    """A FeatureCollection: one Feature per result at its nearest office (null geometry without one), or
+    with features="offices" one per located office of each result (`office` and `nearest` in its properties)."""
     body = as_json(results)
-    features = []
-    for item in body.pop("results"):
-        office = item.get("nearest_office")
-        geometry = {"type": "Point", "coordinates": [office["lon"], office["lat"]]} if office else None
-        features.append({"type": "Feature", "id": item["id"], "geometry": geometry, "properties": item})
-    return {"type": "FeatureCollection", "features": features, **body}
+    items = body.pop("results")
+    out = []
+    for item, result in zip(items, results.results):
+        if features == "offices":
+            for n, office in enumerate(result.offices):
+                properties = dict(item, office={"label": office.label, "city": office.city, "country": office.country},
+                                  nearest=office is result.nearest_office)
+                out.append(_feature(f"{item['id']}/{n + 1}", office, properties))
+        else:
+            out.append(_feature(item["id"], result.nearest_office, item))
+    return {"type": "FeatureCollection", "features": out, **body}
 
 
-def render(results: SearchResults, name: str) -> tuple[Any, str]:
-    """(body, mimetype) of results in the named format."""
+def _feature(feature_id: str, office: Any, properties: dict[str, Any]) -> dict[str, Any]:
+    geometry = {"type": "Point", "coordinates": [office.lon, office.lat]} if office is not None else None
+    return {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": properties}
+
+
+def render(results: SearchResults, name: str, **options: Any) -> tuple[Any, str]:
+    """(body, mimetype) of results in the named format; `options` are the format's own (geojson: features)."""
     mimetype, fn = FORMATTERS[name]
-    return fn(results), mimetype
+    return fn(results, **options), mimetype

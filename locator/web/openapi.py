@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from locator.search.params import GEOJSON_FEATURES
 from locator.search.query import FACETS, FILTERS, SORTS
 
 ERROR = {"$ref": "#/components/responses/Error"}
@@ -38,6 +39,9 @@ def search_parameters() -> list[dict]:
         _param("facets", {"type": "string"}, f"'all' or a comma list of {', '.join(FACETS)}; counts are disjunctive."),
         _param("explain", {"type": "boolean", "default": False}, "Add each result's score components."),
         _param("format", {"type": "string", "enum": ["json", "geojson"]}, "Output format (or send Accept: application/geo+json)."),
+        _param("geojson_features", {"type": "string", "enum": list(GEOJSON_FEATURES), "default": GEOJSON_FEATURES[0]},
+               "GeoJSON only: one Feature per partner (at its nearest office) or one per office of each partner "
+               "(its properties add `office` and `nearest`)."),
     ]
     return params
 
@@ -99,7 +103,10 @@ def document() -> dict:
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
                     "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string", "nullable": True},
-                    "suggestions": {"type": "array", "items": {"type": "string"}}}}}},
+                    "suggestions": {"type": "array", "items": {"type": "string"}, "description": "Places, for an unknown place"},
+                    "allowed": {"type": "array", "items": {"type": "string"}, "description": "Values the field takes (the nearest ones when there are many)"},
+                    "suggestion": {"type": "string", "nullable": True, "description": "The allowed value nearest the one sent"},
+                    "vocabulary": {"type": "string", "description": "Where every allowed value is listed"}}}}},
                 "Location": {"type": "object", "properties": {
                     "lat": {"type": "number"}, "lon": {"type": "number"}, "label": {"type": "string"},
                     "source": {"type": "string"}, "country": {"type": "string", "nullable": True}, "kind": {"type": "string"}}},

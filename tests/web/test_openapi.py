@@ -6,6 +6,7 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
+from locator.search.params import OUTPUT_PARAMETERS
 from locator.search.query import PARAMETERS
 from locator.web.openapi import document
 
@@ -33,13 +34,13 @@ def test_every_route_is_documented_and_every_documented_path_exists(app):
 
 def test_search_parameters_match_the_parser(app):
     documented = {p["name"] for p in document()["paths"]["/api/v1/search"]["get"]["parameters"]}
-    assert documented == set(PARAMETERS) | {"format"}
+    assert documented == set(PARAMETERS) | set(OUTPUT_PARAMETERS)
     client = app.test_client()
     for name in documented:  # each documented parameter is accepted (with a valid value)
         value = {"lat": "1", "lon": "1", "sort": "name", "track": "open", "facets": "all", "format": "json",
                  "language": "de", "service": "training", "segment": "smb", "type": "msp", "country": "DE",
                  "certification": "kcsp", "include_remote": "1", "explain": "1", "page": "1", "per_page": "5",
-                 "radius_km": "10", "q": "x", "near": "Berlin"}[name]
+                 "radius_km": "10", "q": "x", "near": "Berlin", "geojson_features": "offices"}[name]
         params = {name: value}
         if name in ("lat", "lon"):
             params = {"lat": "1", "lon": "1"}
