@@ -123,8 +123,12 @@ def contact_cells(contacts: Iterable[Any] | None) -> list[str]:
     return [*cells, " | ".join(others)]
 
 
+class Number(str):
+    """A number this module formatted ('-77.03637'): a spreadsheet reads it as a number, never a formula."""
+
+
 def _number(value: float | None, digits: int) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+    return "" if value is None else Number(f"{value:.{digits}f}")
 
 
 def csv_record(item: ResultItem, record: Mapping[str, Any], base_url: str) -> list[str]:
@@ -145,7 +149,7 @@ def csv_record(item: ResultItem, record: Mapping[str, Any], base_url: str) -> li
         internal.get("channel_account_manager"), *contact_cells(internal.get("contacts")),
         internal.get("notes"), base_url + item.url,
     ]
-    return [neutralise(v) for v in values]
+    return [v if isinstance(v, Number) else neutralise(v) for v in values]
 
 
 def csv_text(rows: Iterable[list[str]]) -> str:

@@ -41,6 +41,7 @@ def site(tmp_path_factory):
                          internal={"channel_account_manager": "Sam CAM", "contacts": CONTACTS})
             make_partner(session, name=HEBREW, languages=["he"], offices=[office(52.53, 13.41, city="Berlin")])
             make_partner(session, name=UMLAUT, languages=["de"], offices=[office(52.51, 13.40, city="Berlin")])
+            make_partner(session, name="Western Hemisphere Partner", offices=[office(-33.45, -70.66, city="Santiago", country="CL")])
             token = create_token(session, "CSV seller")
         yield app, token
 
@@ -118,12 +119,19 @@ def test_without_a_place_the_office_columns_describe_the_headquarters(client):
     assert (row["Office"], row["City"], row["Country"]) == ("Seoul HQ", "Seoul", "South Korea")
 
 
+def test_coordinates_west_and_south_stay_numbers(client):
+    _, data = download(client, "q=western")
+    _, rows = parse(data)
+    row = next(r for r in rows if r["Partner"] == "Western Hemisphere Partner")
+    assert (row["Latitude"], row["Longitude"]) == ("-33.45000", "-70.66000")  # numbers, not quoted as formulas
+
+
 def test_every_cell_is_safe_from_formulas(client):
     _, data = download(client, "near=Berlin&radius_km=100")
     _, rows = parse(data)
     for row in rows:
-        for value in row.values():
-            assert not value.startswith(FORMULA_PREFIXES), value
+        for value in row.values():  # a plain number ('-3.70380', a longitude) is no formula
+            assert not value.startswith(FORMULA_PREFIXES) or re.fullmatch(r"-?\d+(\.\d+)?", value), value
     acme = next(r for r in rows if r["Partner"] == "Acme Berlin DevOps")
     assert acme["Notes"].startswith("'=HYPERLINK(")
 
