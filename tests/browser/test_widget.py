@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import MOBILE, screenshot
+from tests.browser.conftest import MOBILE, run_axe, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -135,3 +135,85 @@ def test_other_origins_cannot_frame_the_public_pages(site, other_host, watched):
             texts.append("")
     assert not any("Seller sign-in" in t for t in texts), urls
     assert not any("partners" in t for t in texts), "the embed only allows the configured origins"
+
+
+def test_widget_unknown_place_offers_the_apis_suggestions(site, host, watched):
+    host_server, pages = host
+    pages.pages["/typo.html"] = host_page(site.url, 'near="Berlni" radius-km="100"', css=HOSTILE_CSS, includes=1)
+    w = watched()
+    page = w.page
+    page.goto(host_server.url + "/typo.html")
+    page.locator("partner-locator .status.error").wait_for()
+    status = shadow_texts(page, ".status")[0]
+    assert "unknown place" not in status and "Berlni" in status
+    choice = page.locator("partner-locator .did-you-mean button", has_text="Berlin, Germany")
+    assert choice.is_visible()
+    screenshot(page, "widget-unknown-place")
+    choice.click()
+    page.locator("partner-locator li.result").first.wait_for()
+    assert page.locator("partner-locator input[name=near]").input_value() == "Berlin, Germany"
+    assert "near Berlin" in shadow_texts(page, ".status")[0]
+    assert page.locator("partner-locator .did-you-mean button").count() == 0
+    assert w.errors == []
+
+
+def test_widget_map_markers_go_with_an_error_and_a_new_search(site, host, watched):
+    host_server, pages = host
+    pages.pages["/markers.html"] = host_page(site.url, 'near="Berlin" map="true" radius-km="100"', css="", includes=1)
+    page = watched().page
+    page.goto(host_server.url + "/markers.html")
+    markers = page.locator("partner-locator .leaflet-marker-icon")
+    markers.first.wait_for()
+    near = page.locator("partner-locator input[name=near]")
+    near.fill("Berlni")
+    page.locator("partner-locator button[type=submit]").click()
+    page.locator("partner-locator .status.error").wait_for()
+    assert markers.count() == 0
+    assert page.locator("partner-locator .leaflet-interactive").count() == 0  # nor the searched place's mark
+    # a new search shows only its own results' markers
+    near.fill("Munich")
+    page.locator("partner-locator button[type=submit]").click()
+    page.locator("partner-locator li.result").first.wait_for()
+    page.wait_for_function("() => document.querySelector('partner-locator').shadowRoot.querySelectorAll('.leaflet-marker-icon').length > 0")
+    titles = markers.evaluate_all("icons => icons.map(i => i.getAttribute('title'))")
+    names = shadow_texts(page, "li.result h3 a")
+    assert sorted(titles) == sorted(names) and not any(t.startswith("Berlin Partner") for t in titles)
+
+
+def test_widget_place_autocomplete_is_a_keyboard_combobox(site, host, watched):
+    host_server, pages = host
+    pages.pages["/suggest.html"] = host_page(site.url, 'near="Berlin"', css=HOSTILE_CSS, includes=1)
+    w = watched()
+    page = w.page
+    page.goto(host_server.url + "/suggest.html")
+    page.locator("partner-locator li.result").first.wait_for()
+    near = page.locator("partner-locator input[name=near]")
+    assert near.get_attribute("role") == "combobox" and near.get_attribute("aria-expanded") == "false"
+    listbox = page.locator("partner-locator #" + near.get_attribute("aria-controls"))
+    assert listbox.get_attribute("role") == "listbox"
+    # places only: a partner's name is not offered
+    near.fill("")
+    near.press_sequentially("Ber")
+    page.locator("partner-locator [role=option]").first.wait_for()
+    options = page.locator("partner-locator [role=option]").all_text_contents()
+    assert options and not any("Partner" in o or "Acme" in o for o in options), options
+    near.fill("")
+    near.press_sequentially("Muni")
+    page.locator("partner-locator [role=option]", has_text="Munich, Germany").wait_for()
+    assert near.get_attribute("aria-expanded") == "true"
+    assert run_axe(page, "partner-locator") == []
+    screenshot(page, "widget-place-autocomplete")
+    near.press("ArrowDown")
+    first = page.locator("partner-locator [role=option]").first
+    assert near.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    assert first.get_attribute("aria-selected") == "true"
+    near.press("Escape")
+    assert not listbox.is_visible() and near.get_attribute("aria-expanded") == "false"
+    near.press("ArrowDown")  # opens it again
+    page.locator("partner-locator [role=option]", has_text="Munich, Germany").wait_for()
+    near.press("Enter")
+    page.wait_for_function("() => document.querySelector('partner-locator').shadowRoot.querySelector('.status').textContent.includes('near Munich')")
+    assert near.input_value() == "Munich, Germany"
+    assert not listbox.is_visible()
+    assert "München Cloud Partner" in shadow_texts(page, "li.result h3 a")
+    assert w.errors == []

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import run_axe, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +63,14 @@ def test_keyword_and_theme_controls_update_the_live_example_and_the_snippets(sit
     served_script = html.unescape(re.search(r'<code id="script-snippet"[^>]*>(.*?)</code>', served, re.S).group(1))
     assert served_script == script
     assert w.errors == []
+
+
+def test_the_configurator_is_accessible(site, context_factory):
+    page = context_factory(bypass_csp=True).new_page()  # bypass_csp only to inject axe
+    page.goto(site.url + "/widget")
+    page.locator("button[data-copy=script-snippet]").wait_for()
+    page.locator("#live-example partner-locator li.result").first.wait_for()
+    assert run_axe(page, ".docs") == []
 
 
 def test_theme_values_are_checked(site):

@@ -22,7 +22,7 @@
 
   var CSS = [
     ":host { all: initial !important; display: block !important; visibility: visible !important; opacity: 1 !important;",
-    "  position: static !important; contain: content; box-sizing: border-box !important;",
+    "  position: static !important; contain: layout style; box-sizing: border-box !important;",
     "  font-family: var(--pl-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif) !important; font-size: 16px !important;",
     "  line-height: 1.45 !important; color: var(--pl-text, #1f1f29) !important; background: var(--pl-background, #fff) !important;",
     "  border: 1px solid var(--pl-border, #d5d5de) !important; border-radius: var(--pl-radius, 6px) !important; padding: 12px !important; text-align: start !important; }",
@@ -37,6 +37,15 @@
     "button[disabled] { opacity: .5; cursor: default; }",
     "button.secondary { background: #fff; color: var(--pl-accent, #5a2ca0); }",
     ":focus-visible { outline: 3px solid var(--pl-focus, #e24329); outline-offset: 2px; }",
+    ".field { position: relative; min-width: 0; }",
+    ".suggestions { position: absolute; z-index: 10; left: 0; right: 0; top: 100%; margin: 2px 0 0; padding: 0; list-style: none;",
+    "  max-height: 264px; overflow-y: auto; background: #fff; color: var(--pl-text, #1f1f29); border: 1px solid #8a8a99;",
+    "  border-radius: var(--pl-radius, 6px); box-shadow: 0 4px 12px rgba(0, 0, 0, .15); }",
+    ".suggestions li { padding: 6px 8px; font-size: 15px; cursor: pointer; overflow-wrap: anywhere; }",
+    ".suggestions li:hover { background: #f0f0f5; }",
+    ".suggestions li[aria-selected=true] { background: var(--pl-accent, #5a2ca0); color: var(--pl-accent-text, #fff); }",
+    ".did-you-mean { display: flex; flex-wrap: wrap; gap: 6px; margin: 0 0 8px; padding: 0; list-style: none; }",
+    ".did-you-mean button { font-size: 14px; padding: 4px 10px; }",
     ".locked { font-size: 14px; padding: 7px 0; }",
     ".locked strong { display: block; }",
     ".status { margin: 6px 0; color: var(--pl-muted, #555566); font-size: 15px; }",
@@ -147,16 +156,23 @@
       var form = el("form", { class: "pl-form", role: "search", "aria-label": "Partner search" });
       this._inputs = {};
 
-      function field(name, text, input) {
+      function field(name, text, input, parent) {
         var label = el("label", { for: id + "-" + name }, text);
         input.id = id + "-" + name;
         input.name = name;
         label.appendChild(input);
-        form.appendChild(label);
+        (parent || form).appendChild(label);
         self._inputs[name] = input;
       }
       field("q", "Keyword", el("input", { type: "search", maxlength: "200", autocomplete: "off" }));
-      field("near", "Place", el("input", { type: "text", maxlength: "200", autocomplete: "off", placeholder: "City or country" }));
+      // The place field is a combobox (as on the locator's own page): places suggested as you type.
+      var nearBox = el("div", { class: "field" });
+      field("near", "Place", el("input", { type: "text", maxlength: "200", autocomplete: "off", placeholder: "City or country",
+        role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": id + "-places" }), nearBox);
+      this._places = el("ul", { id: id + "-places", class: "suggestions", role: "listbox", "aria-label": "Suggested places" });
+      this._places.hidden = true;
+      nearBox.appendChild(this._places);
+      form.appendChild(nearBox);
       var radius = el("select");
       RADII.forEach(function (r) { radius.appendChild(el("option", { value: String(r) }, r.toLocaleString("en") + " km")); });
       field("radius_km", "Within", radius);
@@ -169,9 +185,11 @@
       });
       var submit = el("button", { type: "submit" }, "Search");
       form.appendChild(submit);
-      form.addEventListener("submit", function (event) { event.preventDefault(); self._page = 1; self.search(); });
+      form.addEventListener("submit", function (event) { event.preventDefault(); self._closePlaces(); self._page = 1; self.search(); });
 
       this._status = el("p", { class: "status", role: "status", "aria-live": "polite" });
+      this._didYouMean = el("ul", { class: "did-you-mean", "aria-label": "Places you may mean" });
+      this._didYouMean.hidden = true;
       this._list = el("ol", { class: "results", "aria-label": "Partners" });
       var pager = el("nav", { class: "pager", "aria-label": "Result pages" });
       this._prev = el("button", { type: "button", class: "secondary" }, "‹ Previous");
@@ -184,11 +202,82 @@
       this._mapBox = el("div", { class: "map", role: "region", "aria-label": "Map of the partners (the list has the same partners)" });
       this._mapBox.hidden = true;
 
-      wrap.append(form, this._status, this._list, pager, this._mapBox);
+      wrap.append(form, this._status, this._didYouMean, this._list, pager, this._mapBox);
       this._root.appendChild(wrap);
       this._form = form;
       this._built = true;
+      this._bindPlaces();
       this._applyPresets();
+    }
+
+    /* Place autocomplete from /api/v1/suggest (its `items`; places only): a keyboard-operable ARIA combobox. */
+    _bindPlaces() {
+      var self = this, input = this._inputs.near, box = this._places;
+      var timer = null;
+      this._placeItems = [];
+      this._active = -1;
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        var text = input.value.trim();
+        if (text.length < 2) { self._placeItems = []; self._closePlaces(); return; }
+        timer = setTimeout(function () {
+          fetch(self.base + "/api/v1/suggest?q=" + encodeURIComponent(text), { credentials: "omit", headers: { Accept: "application/json" } })
+            .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+            .then(function (body) {
+              if (input.value.trim() !== text) return;
+              self._placeItems = (body.items || []).filter(function (item) { return item.kind === "place"; })
+                .map(function (item) { return item.label; });
+              self._active = -1;
+              self._renderPlaces();
+            })
+            .catch(function () { self._placeItems = []; self._closePlaces(); });
+        }, 150);
+      });
+      input.addEventListener("keydown", function (event) {
+        var count = self._placeItems.length;
+        if (box.hidden) {
+          if (event.key === "ArrowDown" && count) { self._active = 0; self._renderPlaces(); event.preventDefault(); }
+          return;
+        }
+        if (event.key === "ArrowDown") { self._active = (self._active + 1) % count; self._renderPlaces(); event.preventDefault(); }
+        else if (event.key === "ArrowUp") { self._active = (self._active - 1 + count) % count; self._renderPlaces(); event.preventDefault(); }
+        else if (event.key === "Enter" && self._active >= 0) { event.preventDefault(); self._choosePlace(self._placeItems[self._active]); }
+        else if (event.key === "Escape") { event.preventDefault(); self._closePlaces(); }
+      });
+      input.addEventListener("blur", function () { setTimeout(function () { self._closePlaces(); }, 100); });
+    }
+
+    _renderPlaces() {
+      var self = this, input = this._inputs.near, box = this._places;
+      box.textContent = "";
+      this._placeItems.forEach(function (label, i) {
+        var option = el("li", { id: box.id + "-" + i, role: "option", "aria-selected": i === self._active ? "true" : "false" }, label);
+        option.addEventListener("mousedown", function (event) { event.preventDefault(); self._choosePlace(label); });
+        box.appendChild(option);
+      });
+      var open = this._placeItems.length > 0;
+      box.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open && this._active >= 0) {
+        input.setAttribute("aria-activedescendant", box.id + "-" + this._active);
+        box.children[this._active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    _closePlaces() {
+      this._places.hidden = true;
+      this._inputs.near.setAttribute("aria-expanded", "false");
+      this._inputs.near.removeAttribute("aria-activedescendant");
+      this._active = -1;
+    }
+
+    _choosePlace(label) {
+      this._closePlaces();
+      this._inputs.near.value = label;
+      this._page = 1;
+      this.search();
     }
 
     _applyPresets() {
@@ -267,6 +356,8 @@
       var ticket = (this._ticket = (this._ticket || 0) + 1);
       this._status.classList.remove("error");
       this._status.textContent = "Searching…";
+      this._showDidYouMean([]);
+      this._clearMap();
       this.setAttribute("aria-busy", "true");
       return Promise.all([
         fetch(base + "/api/v1/search?" + params.toString(), { credentials: "omit", headers: { Accept: "application/json" } })
@@ -276,24 +367,50 @@
         if (ticket !== self._ticket) return;
         var res = both[0], vocab = both[1];
         self.removeAttribute("aria-busy");
-        if (!res.ok) {
-          var err = (res.body && res.body.error) || {};
-          self._status.classList.add("error");
-          self._status.textContent = err.message || "The search did not work.";
-          self._list.textContent = "";
-          self._pager.hidden = true;
-          return;
-        }
-        self._show(res.body, vocab);
+        if (!res.ok) { self._fail((res.body && res.body.error) || {}, params.get("near")); return; }
+        self._show(res.body, vocab, ticket);
       }).catch(function () {
         if (ticket !== self._ticket) return;
         self.removeAttribute("aria-busy");
-        self._status.classList.add("error");
-        self._status.textContent = "The partner search is not reachable right now.";
+        self._fail({}, null, "The partner search is not reachable right now.");
       });
     }
 
-    _show(body, vocab) {
+    /* An API error ({"error": {"code", "message", "field", "suggestions"?}}) in words, with no stale results. */
+    _fail(err, near, text) {
+      this._status.classList.add("error");
+      this._list.textContent = "";
+      this._pager.hidden = true;
+      this._mapBox.hidden = true;
+      if (err.code === "unknown_place") {
+        var suggestions = Array.isArray(err.suggestions) ? err.suggestions : [];
+        this._status.textContent = "We could not find the place “" + (near || "") + "”. " +
+          (suggestions.length ? "Did you mean:" : "Try a city, a postal code with its country, or a country.");
+        this._showDidYouMean(suggestions);
+        return;
+      }
+      this._status.textContent = text || err.message || "The search did not work.";
+    }
+
+    _showDidYouMean(places) {
+      var self = this;
+      this._didYouMean.textContent = "";
+      places.forEach(function (place) {
+        var li = el("li");
+        var button = el("button", { type: "button", class: "secondary" }, place);
+        button.addEventListener("click", function () { self._choosePlace(place); self._inputs.near.focus(); });
+        li.appendChild(button);
+        self._didYouMean.appendChild(li);
+      });
+      this._didYouMean.hidden = places.length === 0;
+    }
+
+    _clearMap() {
+      if (this._map && this._layer) this._map.removeLayer(this._layer);
+      this._layer = null;
+    }
+
+    _show(body, vocab, ticket) {
       var self = this;
       this._renderFilters(body.facets || {}, vocab);
       var total = body.total || 0;
@@ -309,7 +426,7 @@
       this._prev.disabled = this._page <= 1;
       this._next.disabled = this._page >= pages;
       this._pageInfo.textContent = "Page " + this._page + " of " + pages;
-      this._updateMap(body.results || [], body.query && body.query.location);
+      this._updateMap(body.results || [], body.query && body.query.location, ticket);
     }
 
     _item(item, vocab, location) {
@@ -343,28 +460,34 @@
       return li;
     }
 
-    _updateMap(results, location) {
+    _updateMap(results, location, ticket) {
       if ((this.getAttribute("map") || "").toLowerCase() !== "true" || !CONFIG.tileUrl) { this._mapBox.hidden = true; return; }
       var self = this;
       this._mapBox.hidden = false;
       loadLeaflet(this.base, this._root).then(function (L) {
+        if (ticket !== self._ticket) return;  // a newer search owns the map
         if (!self._map) {
           // Leaflet finds its icons through CSS in the document; inside a shadow root, say where they are.
           L.Icon.Default.imagePath = self.base + "/static/vendor/leaflet/images/";
           self._map = L.map(self._mapBox, { scrollWheelZoom: false });
           L.tileLayer(CONFIG.tileUrl, { attribution: CONFIG.tileAttribution, maxZoom: 18 }).addTo(self._map);
         }
-        if (self._layer) self._map.removeLayer(self._layer);
+        self._clearMap();
         self._layer = L.layerGroup();
-        var bounds = [];
+        var bounds = [], remote = [];
         results.forEach(function (item) {
           var o = item.nearest_office;
           if (!o || o.lat == null) return;
           var popup = el("span", {}, item.name);
           L.marker([o.lat, o.lon], { title: item.name, alt: item.name }).bindPopup(popup).addTo(self._layer);
-          bounds.push([o.lat, o.lon]);
+          (item.serves_remotely ? remote : bounds).push([o.lat, o.lon]);  // far-away offices don't set the view
         });
-        if (location) bounds.push([location.lat, location.lon]);
+        if (!bounds.length) bounds = remote;
+        if (location) {  // the searched place, as the locator's page marks it
+          L.circleMarker([location.lat, location.lon], { radius: 7, color: "#e24329", weight: 3 })
+            .bindTooltip(el("span", {}, location.label || "")).addTo(self._layer);
+          bounds.push([location.lat, location.lon]);
+        }
         self._layer.addTo(self._map);
         self._map.invalidateSize();
         if (bounds.length === 1) self._map.setView(bounds[0], 9);
