@@ -162,3 +162,22 @@ def test_locate_refusal_is_a_short_message_that_keeps_the_form_layout(site, host
         if name == "desktop":  # the fields of the search bar stay in one line
             assert abs(layout["q"] - layout["near"]) < 2, layout
         screenshot(page, f"issue8-2-after-refused-{name}", full_page=False)
+
+
+def test_without_a_policy_api_the_locate_button_hides_on_the_policy_error(site, host, context_factory):
+    host_server, pages = host
+    pages.pages["/old-browser.html"] = frame_page(site.url, "/embed?near=Berlin&per_page=3")
+    context = context_factory(permissions=["geolocation"], geolocation=MUNICH)
+    # a browser that cannot say beforehand whether geolocation is allowed (no permissionsPolicy/featurePolicy)
+    context.add_init_script("for (const name of ['permissionsPolicy', 'featurePolicy'])"
+                            " Object.defineProperty(Document.prototype, name, {get: () => undefined, configurable: true});")
+    page = context.new_page()
+    page.goto(host_server.url + "/old-browser.html")
+    frame = page.frame_locator("#pl")
+    frame.locator(".result").first.wait_for()
+    assert page.frames[1].evaluate("document.featurePolicy === undefined && document.permissionsPolicy === undefined")
+    button = frame.locator("[data-action=locate]")
+    button.click()
+    button.wait_for(state="hidden")
+    text = frame.locator(".locate-status").text_content().strip()
+    assert "place" in text and len(text) <= 60 and "policy" not in text, text
