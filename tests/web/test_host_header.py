@@ -111,3 +111,16 @@ def test_allowed_hosts_is_a_documented_setting():
     cfg = Config.from_env(env={"LOCATOR_ALLOWED_HOSTS": "partners.example.com, .Example.org"})
     assert cfg.allowed_hosts == "partners.example.com, .Example.org"
     assert Config().allowed_hosts == "localhost,127.0.0.1,[::1]"
+
+
+@pytest.mark.parametrize("host, allowed", [
+    ("localhost", True), ("localhost:1", True), ("[::1]:5000", True), ("127.0.0.1", True),
+    ("partners.example.org", True), ("example.org:8443", True), ("a.b.example.org", True),
+    ("example.org.evil", False), ("notexample.org", False), ("evil.example", False), ("", False),
+    ("localhost:notaport", False), ("localhost/x", False), ("user@localhost", False), ("local host", False),
+    ("[::2]:5000", False), ("127.0.0.2", False),
+])
+def test_host_allowed(host, allowed):
+    from locator.web.security import host_allowed
+
+    assert host_allowed(host, "localhost, 127.0.0.1,[::1], .Example.org") is allowed

@@ -160,3 +160,30 @@ def test_the_cookie_is_secure_when_the_public_url_is_https(tmp_path, public_url,
         cookie = response.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
         assert ("; Secure" in cookie) is secure
+
+
+def test_the_session_store_on_both_backends(session):
+    """start → live (touched at most once a minute) → idle expiry and sign-out, on SpatiaLite and PostGIS."""
+    from locator.auth import SELLER, end_session, live_session, start_session
+
+    raw = start_session(session, SELLER, 41, idle_minutes=30)
+    other = start_session(session, SELLER, 41, idle_minutes=30)
+    found = live_session(session, raw, idle_minutes=30)
+    assert found is not None and (found.principal_kind, found.principal_id) == (SELLER, 41)
+    seen = found.last_seen_at
+    assert live_session(session, raw, idle_minutes=30).last_seen_at == seen  # no write within the minute
+    session.execute(update(WebSession).where(WebSession.id == found.id)
+                    .values(last_seen_at=utcnow() - timedelta(minutes=29)))
+    session.expire_all()
+    assert live_session(session, raw, idle_minutes=30) is not None  # and the visit moves last_seen on
+    session.flush()
+    session.expire_all()
+    assert live_session(session, raw, idle_minutes=1) is not None
+    session.execute(update(WebSession).where(WebSession.id == found.id)
+                    .values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    session.expire_all()
+    assert live_session(session, raw, idle_minutes=30) is None
+    end_session(session, other)
+    assert live_session(session, other, idle_minutes=30) is None
+    for junk in ("", "x" * 500, None, 12):
+        assert live_session(session, junk, idle_minutes=30) is None
