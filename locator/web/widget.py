@@ -100,7 +100,7 @@ WIDGET_ATTRIBUTES = ("q", "near", "radius-km", "language", "service", "segment",
 THEME = (("accent", "--pl-accent", "#5a2ca0", "Accent (buttons, links)"), ("text-color", "--pl-text", "#1f1f29", "Text"),
          ("background", "--pl-background", "#ffffff", "Background"), ("border-color", "--pl-border", "#d5d5de", "Borders"),
          ("corner-radius", "--pl-radius", "6", "Corner radius (px)"), ("font", "--pl-font", "", "Font"))
-FONTS = (("", "The widget's default (system font)"), ("Georgia, serif", "Serif (Georgia)"),
+FONTS = (("", "Default (system font)"), ("Georgia, serif", "Serif (Georgia)"),
          ("Helvetica, Arial, sans-serif", "Sans-serif (Helvetica, Arial)"), ("ui-monospace, Menlo, Consolas, monospace", "Monospace"))
 HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 MAX_CORNER_RADIUS = 40
