@@ -65,37 +65,43 @@ def document() -> dict:
             "description": "Find authorised channel partners by place, language, services and segment. "
             "Sellers send Authorization: Bearer <token> and also get unpublished partners and internal fields.",
         },
+        "tags": [
+            {"name": "partners", "description": "Find partners and read their profiles"},
+            {"name": "reference", "description": "Places and the filters' vocabularies"},
+            {"name": "documentation", "description": "This API's description"},
+        ],
         "paths": {
             "/api/v1/search": {"get": {
-                "operationId": "search", "summary": "Search partners",
+                "operationId": "search", "summary": "Search partners", "tags": ["partners"],
                 "parameters": search_parameters(),
                 "responses": {"200": _ok("Ranked partners, facets and the resolved location", {"$ref": "#/components/schemas/SearchResults"}, geojson=True),
                               "304": {"description": "Not modified (If-None-Match matched the ETag)"}, **errors},
                 "security": [{}, {"bearer": []}],
             }},
             "/api/v1/partners/{slug}": {"get": {
-                "operationId": "partner", "summary": "A partner's profile",
-                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "operationId": "partner", "summary": "A partner's profile", "tags": ["partners"],
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
+                                "description": "The partner's slug (a search result's `slug`)."}],
                 "responses": {"200": _ok("The profile", obj), "404": ERROR, **errors},
                 "security": [{}, {"bearer": []}],
             }},
             "/api/v1/suggest": {"get": {
-                "operationId": "suggest", "summary": "Partner names and places as you type (at most 10)",
+                "operationId": "suggest", "summary": "Partner names and places as you type (at most 10)", "tags": ["partners"],
                 "parameters": [_param("q", {"type": "string", "maxLength": 100}, "The prefix typed so far.")],
                 "responses": {"200": _ok("Suggestions", {"type": "object", "properties": {"q": {"type": "string"}, "items": {"type": "array", "items": obj, "maxItems": 10}}}), **errors},
                 "security": [{}, {"bearer": []}],
             }},
             "/api/v1/geocode": {"get": {
-                "operationId": "geocode", "summary": "Resolve a place name",
+                "operationId": "geocode", "summary": "Resolve a place name", "tags": ["reference"],
                 "parameters": [_param("q", {"type": "string", "maxLength": 200}, "The place.", required=True)],
                 "responses": {"200": _ok("The location", {"type": "object", "properties": {"q": {"type": "string"}, "location": {"$ref": "#/components/schemas/Location"}}}), **errors},
             }},
             "/api/v1/vocabularies": {"get": {
-                "operationId": "vocabularies", "summary": "Codes and labels of every filter vocabulary",
+                "operationId": "vocabularies", "summary": "Codes and labels of every filter vocabulary", "tags": ["reference"],
                 "responses": {"200": _ok("kind → code → label", {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}})},
             }},
-            "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": _ok("OpenAPI 3 document", obj)}}},
-            "/api/docs": {"get": {"operationId": "docs", "summary": "This document as a page", "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
+            "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "tags": ["documentation"], "responses": {"200": _ok("OpenAPI 3 document", obj)}}},
+            "/api/docs": {"get": {"operationId": "docs", "summary": "This document as a page", "tags": ["documentation"], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -56,4 +56,5 @@ def test_docs_page_lists_every_endpoint_and_parameter(app):
         assert f"<code>{path}</code>" in html
     for name in PARAMETERS:
         assert f"<code>{name}</code>" in html
-    assert "cdn" not in html.lower() and "<script" not in html
+    assert "cdn" not in html.lower()
+    assert all('src="/static/' in tag for tag in re.findall(r"<script\b[^>]*>", html))  # files only, never inline
