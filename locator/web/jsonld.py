@@ -118,19 +118,23 @@ def meta_description(partner: Mapping[str, Any], limit: int = DESCRIPTION_CHARS)
     return cut.rstrip(" ,;:.-") + "…"
 
 
-def base_url() -> str:
-    """The site's absolute base URL (no trailing slash).
+def base_url() -> str | None:
+    """The site's trusted absolute base URL, or None when the request's Host is not one to trust (the page
+    still answers, without absolute links)."""
+    from locator.errors import InvalidParameter
+    from locator.web.security import public_base_url
 
-    One small function so that it can defer to the trusted public-URL helper of the web layer."""
-    from flask import current_app, request
-
-    return (current_app.config["LOCATOR"].public_url or request.host_url).rstrip("/")
+    try:
+        return public_base_url()
+    except InvalidParameter:
+        return None
 
 
 def profile_head(partner: Mapping[str, Any]) -> dict[str, Any]:
-    """What a profile's <head> needs: JSON-LD, meta description, canonical URL (the public profile;
-    none for an unpublished partner, whose only page is the seller's)."""
-    canonical = f"{base_url()}/partners/{partner['slug']}" if partner.get("published", True) else None
+    """What a profile's <head> needs: JSON-LD, meta description, canonical URL (the public profile; none
+    for an unpublished partner, whose only page is the seller's, or behind an untrusted Host)."""
+    base = base_url() if partner.get("published", True) else None
+    canonical = f"{base}/partners/{partner['slug']}" if base else None
     return {
         "json_ld": organization_json_ld(partner, canonical),
         "meta_description": meta_description(partner),

@@ -222,6 +222,15 @@ def test_seller_profiles_are_not_indexed_and_unpublished_ones_have_no_canonical(
     assert f'<link rel="canonical" href="http://localhost/partners/{slugs["acme"]}">' in head(body)
 
 
+def test_absolute_urls_come_only_from_a_trusted_host(site, client):
+    _, slugs, _ = site
+    body = client.get(f"/partners/{slugs['rich']}", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" not in body and "canonical" not in head(body) and meta(body, "property", "og:url") is None
+    assert "mainEntityOfPage" not in json_ld(body) and list(problems(json_ld(body))) == []
+    body = client.get(f"/partners/{slugs['rich']}", headers={"Host": "localhost:5000"}).get_data(as_text=True)
+    assert f'<link rel="canonical" href="http://localhost:5000/partners/{slugs["rich"]}">' in head(body)
+
+
 def test_meta_description_cuts_at_a_word():
     assert meta_description({"description": "Short and sweet."}) == "Short and sweet."
     assert meta_description({"description": "alpha beta gamma delta"}, limit=12) == "alpha beta…"
