@@ -12,6 +12,7 @@ PYTEST_ARGS ?=
 .PHONY: run test bench setup system venv assets demo-data reindex clean
 
 run: setup $(DEMO)
+	$(LOCATOR) init-db
 	$(LOCATOR) serve --host $(HOST) --port $(PORT)
 
 test: setup

@@ -46,9 +46,10 @@ pass_services = click.make_pass_decorator(Services)
 @main.command("init-db")
 @pass_services
 def init_db(services: Services) -> None:
-    """Create the store's tables (and the PostGIS extension)."""
-    services.db.create_all()
-    click.echo(f"store ready: {services.config.database_url}")
+    """Create the store, or upgrade it to the newest schema (Alembic migrations; PostGIS extension too)."""
+    before, after = services.db.create_all()
+    change = "created" if before is None else ("up to date" if before == after else f"upgraded from {before}")
+    click.echo(f"store ready at schema {after} ({change}): {services.config.database_url}")
 
 
 @main.command()

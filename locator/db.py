@@ -105,11 +105,12 @@ class Database:
             self.connect(cfg.database_url, cfg.spatialite_library)
         app.extensions["locator.db"] = self
 
-    def create_all(self) -> None:
-        from locator.models import Base
+    def create_all(self) -> tuple[str | None, str]:
+        """Create the store or upgrade it to the newest schema; (revision before, revision now)."""
+        from locator import migrations
 
         prepare_database(self.engine)
-        Base.metadata.create_all(self.engine)
+        return migrations.upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
