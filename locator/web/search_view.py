@@ -101,7 +101,7 @@ class SearchPage:
             parts.append(f"{words} {where}" if words else f"Partners {where}")
             radius = self.results.query.get("radius_km")
             if location.kind != "country" and radius:
-                parts.append(f"{radius:,g} km")
+                parts.append(f"{radius:,g}\u00a0km")
         else:
             parts.append(words or "All partners")
         if self.chosen_filters:

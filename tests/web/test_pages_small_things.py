@@ -30,8 +30,8 @@ def seller(site):
     return client
 
 
-def text(body: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+def text(body: str) -> str:  # (spaces folded; a no-break space stays)
+    return html.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", body)))
 
 
 def back_link(body: str) -> str:
@@ -105,7 +105,7 @@ def test_skip_to_results_comes_before_the_filters(client):
 def test_the_search_in_one_line_for_phones(client):
     body = client.get("/?q=Kubernetes&near=Berlin&radius_km=100&language=de").get_data(as_text=True)
     line = text(re.search(r'<p class="summary-text".*?</p>', body, re.S).group(0)).strip()
-    assert line == "Your search: Kubernetes near Berlin, Germany · 100 km · 1 filter"
+    assert line == "Your search: Kubernetes near Berlin, Germany · 100\u00a0km · 1 filter"
     assert 'data-action="change-search"' in body
     country = client.get("/?near=Deutschland").get_data(as_text=True)
     assert "Partners in Germany</p>" in country
