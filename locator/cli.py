@@ -43,6 +43,14 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 pass_services = click.make_pass_decorator(Services)
 
 
+@main.command("settings")
+def settings() -> None:
+    """Print every setting (LOCATOR_* variable), its default and its meaning, as a Markdown table."""
+    from locator.config import settings_table
+
+    click.echo(settings_table(), nl=False)
+
+
 @main.command("init-db")
 @pass_services
 def init_db(services: Services) -> None:

@@ -107,6 +107,17 @@ class Config:
         return {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
 
 
+def settings_table() -> str:
+    """The README's table of every setting (`locator settings` prints it; a test keeps the README current)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for f in dataclasses.fields(Config):
+        default = str(f.default).replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
+        default = f"`{default}`" if default != "" else "(empty)"
+        meaning = f.metadata.get("help", "").replace("|", "\\|")
+        rows.append(f"| `LOCATOR_{f.name.upper()}` | {default.replace('|', chr(92) + '|')} | {meaning} |")
+    return "\n".join(rows) + "\n"
+
+
 def _coerce(kind: Any, raw: str, name: str) -> Any:
     kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
     try:

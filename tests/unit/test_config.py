@@ -23,3 +23,14 @@ def test_explicit_overrides_win_over_environment():
 def test_bad_environment_value_is_one_clear_error():
     with pytest.raises(SystemExit, match="LOCATOR_MAX_PER_PAGE='many' is not a valid int"):
         Config.from_env(env={"LOCATOR_MAX_PER_PAGE": "many"})
+
+
+def test_the_readme_lists_every_setting_as_config_defines_it():
+    from pathlib import Path
+
+    from locator.config import settings_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    documented = readme.split("<!-- settings:begin -->\n", 1)[1].split("<!-- settings:end -->", 1)[0]
+    assert documented == settings_table(), "README settings table is stale: run `locator settings` and paste it"
+    assert all(f"`LOCATOR_{f.name.upper()}`" in documented for f in dataclasses.fields(Config))
