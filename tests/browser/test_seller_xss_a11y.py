@@ -46,9 +46,10 @@ def test_seller_sign_in_internal_fields_export_and_sign_out(site, watched):
     screenshot(page, "seller-desktop")
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile(r"Export these \d+ results as CSV")).click()
-    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
-    assert UNPUBLISHED_NAME in {r["name"] for r in rows}
-    assert all(not r["notes"].startswith("=") for r in rows)
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    assert UNPUBLISHED_NAME in {r["Partner"] for r in rows}
+    assert all(not r["Notes"].startswith("=") for r in rows)
+    assert re.fullmatch(r"partners-[a-z0-9.-]+-\d{8}\.csv", info.value.suggested_filename), info.value.suggested_filename
     page.set_viewport_size(MOBILE)
     screenshot(page, "seller-mobile")
     page.set_viewport_size(DESKTOP)
