@@ -100,9 +100,11 @@ def test_phone_list_map_switch(rich, watched):
     assert page.locator("#map").is_visible() and page.locator(".result").first.is_hidden()
     assert switch.get_by_role("button", name="Map").get_attribute("aria-pressed") == "true"
     page.locator("#map .leaflet-marker-icon, #map .marker-cluster").first.wait_for()
-    page.locator("#map img.leaflet-tile-loaded").first.wait_for()
-    page.wait_for_function("() => !document.querySelector('#map .leaflet-cluster-anim')")
+    page.wait_for_function("""() => { const tiles = [...document.querySelectorAll('#map img.leaflet-tile')];
+        return tiles.length && tiles.every(t => t.classList.contains('leaflet-tile-loaded'))
+          && !document.querySelector('#map .leaflet-cluster-anim'); }""")
     assert page.locator("#map").bounding_box()["height"] > 400
+    page.wait_for_timeout(800)  # let the tiles fade in for the screenshot (nothing is asserted on it)
     screenshot(page, "issue8-1-phone-map-after", full_page=False)
     switch.get_by_role("button", name="List").click()
     assert page.locator("#map").is_hidden() and page.locator(".result").first.is_visible()
