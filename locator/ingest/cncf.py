@@ -21,6 +21,7 @@ from locator.ingest.geocode import OfficeGeocoder
 from locator.ingest.readers import Rows, parse_json, read_text
 from locator.ingest.report import ImportReport
 from locator.store import slugify
+from locator.untrusted import quote
 
 ID_PREFIX = "cncf:"
 SUFFIX_RE = re.compile(r"\s*\((KCSP|KTP)\)\s*$")
@@ -87,7 +88,7 @@ def _provider(row: int, item: dict[str, Any], countries: dict, report: ImportRep
         record["id"] = f"{ID_PREFIX}{slugify(name)}"
     partner_id = record.get("id")
     if program not in PROGRAMS:
-        report.error(row, partner_id, "program", f"unknown program {program!r} (KCSP or KTP)")
+        report.error(row, partner_id, "program", f"unknown program {quote(program)} (KCSP or KTP)")
         report.rejected.add(row)
         program = "KCSP"
     record["description"] = item.get("description") or ""
@@ -111,7 +112,7 @@ def _provider(row: int, item: dict[str, Any], countries: dict, report: ImportRep
     country_name = item.get("country")
     code = countries.get(country_name) if isinstance(country_name, str) else None
     if country_name and not code:
-        report.error(row, partner_id, "country", f"unknown country {country_name!r}")
+        report.error(row, partner_id, "country", f"unknown country {quote(country_name)}")
         report.rejected.add(row)
     office = {"label": item.get("city"), "city": item.get("city"), "region": item.get("region"), "country": code}
     office = {k: v for k, v in office.items() if v}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Protocol
 
 from locator.ingest.report import ImportReport
+from locator.untrusted import control_character, quote
 
 KEY_FIELDS = ("address", "city", "region", "postal_code", "country")
 
@@ -36,6 +37,8 @@ class OfficeGeocoder:
         if not any(office.get(k) for k in KEY_FIELDS):
             self.report.warning(row, partner_id, path, "office has no address to place on the map")
             return False
+        if any(isinstance(v, str) and control_character(v) for v in attempt[1]):
+            return False  # validation refuses the record; a geocoder (and its cache in the store) never sees it
         if self.geocoder is None:
             self.report.warning(row, partner_id, path, "no geocoder configured; office kept without coordinates")
             return False
@@ -45,7 +48,7 @@ class OfficeGeocoder:
         location = self.cache[key]
         if location is None:
             text = ", ".join(str(v) for v in key if v)
-            self.report.warning(row, partner_id, path, f"could not geocode {text!r}; office kept without coordinates")
+            self.report.warning(row, partner_id, path, f"could not geocode {quote(text, 120)}; office kept without coordinates")
             return False
         office["lat"], office["lon"] = float(location.lat), float(location.lon)
         office["geocode_source"] = location.source

@@ -14,11 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from locator.ingest.derive import street_of_office, strip_html, text_languages
 from locator.ingest.geocode import OfficeGeocoder
-from locator.ingest.readers import Rows, read_text
+from locator.ingest.readers import Rows, load_yaml, read_text
 from locator.ingest.report import ImportReport
 from locator.store import slugify
 
@@ -31,11 +29,9 @@ def read_gitlab_resellers(path: Path, report: ImportReport, geocoder: OfficeGeoc
     if text is None:
         return []
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        report.error(None, None, None, f"malformed YAML{where}: {getattr(exc, 'problem', None) or exc}")
+        data = load_yaml(text)
+    except ValueError as exc:
+        report.error(None, None, None, str(exc))
         return []
     if not isinstance(data, list):
         report.error(None, None, None, "expected a YAML list of resellers")

@@ -6,7 +6,6 @@ are idempotent: a record equal to what is stored is counted unchanged and not wr
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from locator.ingest.cncf import looks_like_cncf, read_cncf
 from locator.ingest.geocode import GeocoderLike, OfficeGeocoder
 from locator.ingest.gitlab import read_gitlab_resellers
-from locator.ingest.readers import Rows, read_csv, read_json
+from locator.ingest.readers import Rows, load_json, read_csv, read_json
 from locator.ingest.report import ImportReport
 from locator.ingest.schema import validate_records
 from locator.models import Partner
@@ -48,7 +47,7 @@ def detect_format(path: Path) -> str:
             head = handle.read(4096).decode("utf-8", "ignore")
         if '"program"' in head and '"homepage_url"' in head:
             try:
-                return "cncf" if looks_like_cncf(json.loads(path.read_text(encoding="utf-8"))) else "json"
+                return "cncf" if looks_like_cncf(load_json(path.read_text(encoding="utf-8"))) else "json"
             except ValueError:
                 return "json"  # the JSON reader reports the malformed file
         return "json"

@@ -20,9 +20,12 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
+import yaml
+
 from locator.ingest.report import ImportReport
 from locator.models import LIST_FIELDS
 from locator.store import OFFICE_FIELDS, SCALAR_FIELDS
+from locator.untrusted import quote
 
 Rows = list[tuple[int, Any]]
 
@@ -46,11 +49,52 @@ def read_text(path: Path, report: ImportReport) -> str | None:
         return None
 
 
-def parse_json(text: str, report: ImportReport) -> Any:
+TOO_DEEP = "nested too deeply (a partner record is a few levels deep)"
+
+
+def load_json(text: str) -> Any:
+    """json.loads, with hostile input (too deep, a number too long to convert) as a ValueError with one line."""
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ValueError(f"malformed JSON: {TOO_DEEP}") from None
     except json.JSONDecodeError as exc:
-        report.error(None, None, None, f"malformed JSON (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        end = " (truncated?)" if exc.pos >= len(text.rstrip()) else ""
+        raise ValueError(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}){end}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ValueError(f"malformed JSON: a number too long to read: {str(exc).split(';')[0]}") from None
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader refusing aliases: a few lines of *refs can expand to billions of values."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted in import files; write the value out",
+                self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """Safe YAML without aliases; anything wrong (syntax, depth, an unreadable value) is a one-line ValueError."""
+    try:
+        return yaml.load(text, Loader=NoAliasLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        raise ValueError(f"malformed YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise ValueError(f"malformed YAML: {TOO_DEEP}") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits, a date that does not exist
+        raise ValueError(f"malformed YAML: a number or date that cannot be read: {str(exc).split(';')[0]}") from None
+
+
+def parse_json(text: str, report: ImportReport) -> Any:
+    try:
+        return load_json(text)
+    except ValueError as exc:
+        report.error(None, None, None, str(exc))
         return None
 
 
@@ -83,15 +127,16 @@ def read_csv(path: Path, report: ImportReport) -> Rows:
         return []
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown or "id" not in header or len(set(header)) != len(header):
-        reason = f"unknown columns {unknown}" if unknown else "missing or repeated columns (id is required)"
+        reason = f"unknown columns {quote(unknown, 200)}" if unknown else "missing or repeated columns (id is required)"
         report.error(None, None, None, f"bad CSV header: {reason}; columns are {', '.join(CSV_COLUMNS)}")
         return []
     rows: Rows = []
     groups: dict[str, tuple[int, dict[str, Any]]] = {}
     previous_id: str | None = None
     try:
+        end = reader.line_num
         for cells in reader:
-            line = reader.line_num
+            line, end = end + 1, reader.line_num  # a record's first line (a quoted cell may span several)
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
@@ -174,9 +219,9 @@ def _cell(column: str, raw: str, line: int, partner_id: str | None, report: Impo
         return [part.strip() for part in raw.split(";") if part.strip()]
     if column in CSV_JSON_FIELDS:
         try:
-            return json.loads(raw)
-        except json.JSONDecodeError as exc:
-            report.error(line, partner_id, column, f"malformed JSON in cell: {exc.msg}")
+            return load_json(raw)
+        except ValueError as exc:
+            report.error(line, partner_id, column, f"{exc} in the cell")
             return BAD
     if column in ("published", "office_headquarters"):
         low = raw.lower()

@@ -5,6 +5,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from locator.untrusted import escape_controls, quote
+
+
+FIELD_LIMIT, REASON_LIMIT = 200, 2000
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,10 +22,16 @@ class Problem:
     def describe(self, row_label: str = "record") -> str:
         where = [f"{row_label} {self.row}" if self.row is not None else "file"]
         if self.partner_id:
-            where.append(f"id {self.partner_id!r}")
+            where.append(f"id {quote(self.partner_id)}")
         if self.field:
             where.append(self.field)
         return f"{self.level}: {', '.join(where)}: {self.reason}"
+
+
+def _problem(row: int | None, partner_id: str | None, field_path: str | None, reason: str, level: str) -> Problem:
+    """A problem safe to print: one line, no control characters, bounded length (the input may be hostile)."""
+    field_path = escape_controls(field_path, FIELD_LIMIT) if field_path else field_path
+    return Problem(row, partner_id, field_path, escape_controls(reason, REASON_LIMIT), level)
 
 
 @dataclass
@@ -43,10 +54,10 @@ class ImportReport:
     rejected: set = field(default_factory=set)  # rows a reader already found bad (they fail validation too)
 
     def error(self, row: int | None, partner_id: str | None, field_path: str | None, reason: str) -> None:
-        self.problems.append(Problem(row, partner_id, field_path, reason, "error"))
+        self.problems.append(_problem(row, partner_id, field_path, reason, "error"))
 
     def warning(self, row: int | None, partner_id: str | None, field_path: str | None, reason: str) -> None:
-        self.problems.append(Problem(row, partner_id, field_path, reason, "warning"))
+        self.problems.append(_problem(row, partner_id, field_path, reason, "warning"))
 
     def derive(self, note: str, count: int = 1) -> None:
         """Record what the importer derived (e.g. languages from the country's official languages)."""

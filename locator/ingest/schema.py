@@ -1,7 +1,11 @@
 """Validation of the import format (DESIGN.md "Domain") with pydantic, in strict mode: wrong types
 are errors, codes are checked against the vocabularies and normalised (country codes upper-case,
 slugs and language codes lower-case, duplicates dropped), a Polygon service area becomes a
-MultiPolygon. Field paths in problems use 0-based list indexes: offices[0].lat."""
+MultiPolygon. Field paths in problems use 0-based list indexes: offices[0].lat.
+
+Text never holds C0 control characters (NUL included: PostgreSQL refuses it, SQLite would keep it), except
+tab and newline in the multi-line fields (description, internal.notes; a CR LF there becomes LF).
+Messages quote input through locator.untrusted.quote, which never expands it."""
 from __future__ import annotations
 
 import re
@@ -22,9 +26,16 @@ from pydantic import (
 
 from locator import vocab
 from locator.ingest.report import ImportReport
+from locator.models import LIST_FIELDS
+from locator.untrusted import WHITESPACE_CONTROLS, control_character, describe_control, quote
 
 EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 PHONE_RE = re.compile(r"^[0-9A-Za-z +()./\-]{3,60}$")
+MULTI_LINE = frozenset({"description", "internal.notes"})
+OBJECT_FIELDS = frozenset({"internal", "social"})  # objects whose text values are checked
+OBJECT_LISTS = frozenset({"offices", "internal.contacts"})
+TEXT_LISTS = frozenset(LIST_FIELDS)
+INDEX_RE = re.compile(r"\[\d+\]")
 
 
 @lru_cache(maxsize=None)
@@ -37,7 +48,7 @@ def _code(kind: str):
         code = vocab.normalise_code(kind, value)
         if code not in _known(kind):
             what = {"language": "ISO 639-1 language code", "country": "ISO 3166-1 alpha-2 country code"}
-            raise ValueError(f"unknown {what.get(kind, kind)} {value!r}")
+            raise ValueError(f"unknown {what.get(kind, kind)} {quote(value)}")
         return code
 
     return check
@@ -47,21 +58,21 @@ def _url(value: str) -> str:
     value = value.strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-        raise ValueError(f"not an http(s) URL: {value!r}")
+        raise ValueError(f"not an http(s) URL: {quote(value)}")
     return value
 
 
 def _email(value: str) -> str:
     value = value.strip()
     if not EMAIL_RE.match(value):
-        raise ValueError(f"not an email address: {value!r}")
+        raise ValueError(f"not an email address: {quote(value)}")
     return value
 
 
 def _phone(value: str) -> str:
     value = value.strip()
     if not PHONE_RE.match(value) or not re.search(r"\d", value):
-        raise ValueError(f"not a phone number: {value!r}")
+        raise ValueError(f"not a phone number: {quote(value)}")
     return value
 
 
@@ -70,6 +81,10 @@ def _non_empty(value: str) -> str:
     if not value:
         raise ValueError("must not be empty")
     return value
+
+
+def _newlines(value: Any) -> Any:
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 def _empty_to_none(value: Any) -> Any:
@@ -85,6 +100,7 @@ def _codes(kind: str):
 
 
 Text = Annotated[str, AfterValidator(str.strip)]
+MultiLine = Annotated[Text, BeforeValidator(_newlines)]
 Required = Annotated[str, AfterValidator(_non_empty)]
 Url = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _url(v))]
 Email = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(lambda v: v and _email(v))]
@@ -127,14 +143,14 @@ class Contact(Strict):
 class InternalIn(Strict):
     channel_account_manager: Optional = None
     contacts: list[Contact] = []
-    notes: Optional = None
+    notes: Annotated[Optional, BeforeValidator(_newlines)] = None
 
 
 class PartnerIn(Strict):
     id: Annotated[Required, Field(max_length=120)]
     slug: Optional = Field(default=None, max_length=160)
     name: Annotated[Required, Field(max_length=200)]
-    description: Text = ""
+    description: MultiLine = ""
     website: Url = None
     logo_url: Url = None
     email: Email = None
@@ -170,7 +186,7 @@ def multipolygon_geojson(value: Mapping[str, Any]) -> dict[str, Any]:
     from shapely.validation import explain_validity
 
     if value.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError(f"must be a GeoJSON Polygon or MultiPolygon, not {value.get('type')!r}")
+        raise ValueError(f"must be a GeoJSON Polygon or MultiPolygon, not {quote(value.get('type'))}")
     try:
         geom = shape(value)
     except Exception as exc:  # shapely raises several types for malformed coordinates
@@ -216,8 +232,45 @@ def _reason(error: Mapping[str, Any]) -> str:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     if kind.endswith("_type") or kind in ("bool_parsing", "float_parsing"):
-        msg = f"{msg} (got {type(error.get('input')).__name__} {error.get('input')!r:.60})"
+        msg = f"{msg} (got {type(error.get('input')).__name__} {quote(error.get('input'))})"
     return msg
+
+
+def control_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field path, reason) for each text value (or key) holding a control character it may not hold.
+
+    Only the shapes the format has are visited (objects, lists of codes or of objects); a value of another
+    shape is left to the type checks, so the work is bounded by the legitimate size of the record."""
+    problems: list[tuple[str, str]] = []
+    pending: list[tuple[str, Mapping[str, Any]]] = [("", data)]
+    while pending:
+        prefix, obj = pending.pop(0)
+        for key, value in obj.items():
+            if not isinstance(key, str):
+                continue
+            path = f"{prefix}.{key}" if prefix else key
+            if char := control_character(key):
+                problems.append((prefix or path, f"a field name contains {describe_control(char)}"))
+                continue
+            shape = INDEX_RE.sub("", path)
+            if isinstance(value, str):
+                multi = shape in MULTI_LINE
+                if char := control_character(value, WHITESPACE_CONTROLS if multi else ""):
+                    rule = "only tab and newline are allowed in this text" if multi else "this field is a single line"
+                    problems.append((path, f"contains {describe_control(char)}; {rule}"))
+            elif isinstance(value, list) and shape in TEXT_LISTS:
+                for i, item in enumerate(value):
+                    if isinstance(item, str) and (char := control_character(item)):
+                        problems.append((f"{path}[{i}]", f"contains {describe_control(char)}"))
+            elif isinstance(value, list) and shape in OBJECT_LISTS:
+                pending.extend((f"{path}[{i}]", item) for i, item in enumerate(value) if isinstance(item, Mapping))
+            elif isinstance(value, Mapping) and shape in OBJECT_FIELDS:
+                pending.append((path, value))
+    return problems
+
+
+def _within(path: str, parents: set[str]) -> bool:
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in parents)
 
 
 def validate_record(data: Any, row: int | None, report: ImportReport) -> dict[str, Any] | None:
@@ -227,12 +280,19 @@ def validate_record(data: Any, row: int | None, report: ImportReport) -> dict[st
     if not isinstance(data, Mapping):
         report.error(row, None, None, f"a partner must be an object, not {type(data).__name__}")
         return None
+    controls = control_problems(data)
+    for path, reason in controls:
+        report.error(row, partner_id, path, reason)
+    reported = {path for path, _ in controls}
     try:
         record = PartnerIn.model_validate(data).model_dump()
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            path = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-            report.error(row, partner_id, field_path(path) or None, _reason(error))
+            path = field_path(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            if not _within(path, reported):
+                report.error(row, partner_id, path or None, _reason(error))
+        return None
+    if controls:
         return None
     if not record["slug"]:
         record.pop("slug")
