@@ -89,6 +89,9 @@ class Config:
         "localhost,127.0.0.1,[::1]", "Comma list of host names (any port; '.example.com' for subdomains too) whose "
         "Host header may build absolute URLs when public_url is empty; others get a 400 on pages that need one."
     )
+    build_in_child: bool = setting(
+        True, "Run the index builds a serving process needs (first start, big changes) in a child process."
+    )
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

@@ -22,6 +22,7 @@ from locator.db import Database
 from locator.errors import IndexUnavailable
 from locator.search import index
 from locator.search.readmodel import ReadModel, load_docs
+from locator.search.rebuild import build_in_child
 from locator.store import last_change_id
 
 log = logging.getLogger(__name__)
@@ -186,16 +187,24 @@ class ModelKeeper:
             try:
                 built = index.current_dir(self.config.index_dir)
                 if built is None or only_if():
-                    built = index.build(self.db, self.config.index_dir).path
+                    built = self._build_now()
             except STORE_ERRORS:
                 raise
             except Exception as exc:  # OSError (full disk), MemoryError, Whoosh: the old model keeps serving
                 index.clean_debris(self.config.index_dir, builds=True)
-                advice = f"check free space and permissions in {self.config.index_dir}; " if isinstance(exc, OSError) else ""
+                disk = isinstance(exc, OSError) or getattr(exc, "errno", None) is not None
+                advice = f"check free space and permissions in {self.config.index_dir}; " if disk else ""
                 self.builder.failed(exc, advice + "searches go on from the current model")
                 return None
         self.builder.succeeded()
         return built
+
+    def _build_now(self) -> Path:
+        """A full build: in a child process where the database is a file or a server this process does
+        not own exclusively (always, but for in-memory stores), so searches here keep their core."""
+        if self.config.build_in_child and ":memory:" not in self.config.database_url:
+            return build_in_child(self.config)
+        return index.build(self.db, self.config.index_dir).path
 
     def _follow(self) -> None:
         """Apply the store's changes since the model's marker: a delta over the model, or for a big
