@@ -37,14 +37,21 @@ def import_command(services: Services, path: Path, fmt: str, dry_run: bool, part
 
 @main.command("export")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--safe-for-spreadsheets", "safe", is_flag=True,
+              help="CSV for Excel and other spreadsheets: prefix formula-like cells (= + - @) with ' so they show as "
+                   "text, and add a BOM. Such a file does not import back exactly.")
 @pass_services
-def export_command(services: Services, path: Path) -> None:
-    """Write every partner to PATH in the import format (JSON; CSV by the .csv extension)."""
+def export_command(services: Services, path: Path, safe: bool) -> None:
+    """Write every partner to PATH in the import format (JSON; CSV by the .csv extension).
+
+    Values are kept exact, so the file imports back unchanged; a CSV cell may then start with = and a
+    spreadsheet would run it as a formula: use --safe-for-spreadsheets for a file to open in one."""
     from locator.ingest.export import export_path
 
     with services.db.session() as session:
-        count = export_path(session, path)
-    click.echo(f"exported {count} partners to {path}")
+        count = export_path(session, path, safe_for_spreadsheets=safe)
+    note = " (for spreadsheets: formula cells neutralised)" if safe else ""
+    click.echo(f"exported {count} partners to {path}{note}")
 
 
 @main.command("generate")

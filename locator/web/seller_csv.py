@@ -21,12 +21,11 @@ from locator import vocab
 from locator.models import Partner
 from locator.search.query import SearchQuery
 from locator.search.results import Location, ResultItem, SearchResults
+from locator.spreadsheet import BOM, FORMULA_PREFIXES, neutralise  # noqa: F401 (FORMULA_PREFIXES: for callers)
 from locator.store import partner_record
 from locator.web.jsonld import street_address
 
 EXPORT_LIMIT = 10_000
-BOM = "\ufeff"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTACT_COLUMNS = 3  # contacts beyond these go, summarised, into "Other contacts"
 CONTACT_FIELDS = (("name", "name"), ("role", "role"), ("email", "email"), ("phone", "phone"))
 
@@ -38,12 +37,6 @@ CSV_COLUMNS = (
     *(f"Contact {n} {title}" for n in range(1, CONTACT_COLUMNS + 1) for _, title in CONTACT_FIELDS),
     "Other contacts", "Notes", "Profile URL",
 )
-
-
-def neutralise(value: Any) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (OWASP's CSV injection advice)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 # ---------------------------------------------------------------- gathering the results
