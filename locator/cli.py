@@ -37,7 +37,7 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     """Partner Locator: find authorised channel partners."""
     overrides = {"database_url": database_url} if database_url else {}
     ctx.obj = Services(Config.from_env(overrides=overrides))
-    ctx.call_on_close(lambda: ctx.obj.db.engine and ctx.obj.db.engine.dispose())
+    ctx.call_on_close(ctx.obj.close)  # the search core's follower thread too, then the store's connections
 
 
 pass_services = click.make_pass_decorator(Services)

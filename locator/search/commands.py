@@ -6,6 +6,7 @@ import json
 import click
 
 from locator.cli import main, pass_services
+from locator.search.params import GEOJSON_FEATURES
 from locator.search.query import FILTERS, SearchQuery
 
 
@@ -21,6 +22,8 @@ def _search_options(fn):
         click.option("--sort", default=None), click.option("--page", default=None),
         click.option("--per-page", "per_page", default=None), click.option("--facets", default=None),
         click.option("--explain", default=None), click.option("--format", "fmt", default="json", type=click.Choice(["json", "geojson"])),
+        click.option("--geojson-features", "features", default=GEOJSON_FEATURES[0], type=click.Choice(GEOJSON_FEATURES),
+                     help="With --format geojson: one feature per partner or per office."),
         click.option("--seller", is_flag=True, help="Search as a seller: unpublished partners and internal fields."),
     ]
     for flag in reversed(flags):
@@ -31,13 +34,13 @@ def _search_options(fn):
 @main.command("search")
 @_search_options
 @pass_services
-def search_command(services, fmt: str, seller: bool, **options) -> None:
+def search_command(services, fmt: str, features: str, seller: bool, **options) -> None:
     """Search like GET /api/v1/search and print the same JSON."""
     from locator.web.formatters import render
 
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in options.items() if v not in (None, ())}
     query = SearchQuery.from_params(params, services.config, audience="seller" if seller else "public", strict=True)
-    body, _ = render(services.locator.search(query), fmt)
+    body, _ = render(services.locator.search(query), fmt, **({"features": features} if fmt == "geojson" else {}))
     click.echo(json.dumps(body, ensure_ascii=False, indent=2))
 
 

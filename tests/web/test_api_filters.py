@@ -2,22 +2,31 @@
 values (the nearest ones when there are many) and suggests the nearest; GeoJSON per partner or per office."""
 from __future__ import annotations
 
+import json
+
 import pytest
+from click.testing import CliRunner
 
 from locator import vocab
+from locator.cli import main
 from locator.store import apply_partner
 from tests.factories import office, partner_data
 
 
 @pytest.fixture
-def client(fresh_db, make_app):
+def app(fresh_db, make_app):
     with fresh_db.session() as session:
         apply_partner(session, partner_data(id="K", name="Kube Berlin", services=["kubernetes"], offices=[
             office(52.52, 13.405, label="Berlin HQ", headquarters=True),
             office(48.137, 11.575, label="Munich", city="Munich"),
             office(40.7128, -74.006, label="New York", city="New York", country="US")]))
         apply_partner(session, partner_data(id="P", name="Potsdam Partner", offices=[office(52.3906, 13.0645, city="Potsdam")]))
-    return make_app(fresh_db).test_client()
+    return make_app(fresh_db)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
 
 
 def error_of(client, url: str) -> dict:
@@ -92,3 +101,13 @@ def test_offices_without_a_place_are_all_not_nearest_and_json_is_unchanged(clien
 def test_a_bad_geojson_features_value_names_the_field(client):
     error = error_of(client, "/api/v1/search?format=geojson&geojson_features=cities")
     assert error["field"] == "geojson_features" and error["allowed"] == ["partners", "offices"]
+
+
+def test_the_cli_search_gives_the_same_features(app, client, monkeypatch):
+    cfg = app.config["LOCATOR"]
+    monkeypatch.setenv("LOCATOR_INDEX_DIR", cfg.index_dir)
+    result = CliRunner().invoke(main, ["--database-url", cfg.database_url, "search", "--near", "Berlin", "--radius-km", "50",
+                                       "--format", "geojson", "--geojson-features", "offices"])
+    assert result.exit_code == 0, result.output
+    api = client.get("/api/v1/search?near=Berlin&radius_km=50&format=geojson&geojson_features=offices").get_json()
+    assert json.loads(result.output) == api and len(api["features"]) == 4
