@@ -1,4 +1,5 @@
-"""Readers of the import format: JSON (a list of partner objects, or {"partners": [...]}) and CSV.
+"""Readers of the import format: JSON (a list of partner objects, or {"partners": [...]}) and CSV; the
+JSON and YAML loaders every importer uses (hostile input, too deep or YAML aliases, is a one-line error).
 
 CSV layout: one header row, then one row per office. The partner columns are those of the JSON
 format; list columns (types, services, segments, languages, certifications, industries,
