@@ -1,33 +1,15 @@
-"""The `locator` command. Each area adds its commands in its own module (imported at the bottom)."""
+"""The `locator` command: the group and its store option; each area's commands are plain click commands
+defined in its own commands module and registered here (imports point from here down to them)."""
 from __future__ import annotations
 
-import sys
-from functools import wraps
-
 import click
-from sqlalchemy.exc import DBAPIError
 
+from locator.cli_support import LocatorGroup, pass_services
 from locator.config import Config
-from locator.errors import LocatorError, SetupError
+from locator.ingest import commands as ingest_commands
+from locator.search import commands as search_commands
 from locator.services import Services
-
-
-class LocatorGroup(click.Group):
-    """Turns known errors into one clear line and a non-zero exit, never a traceback."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except (SetupError, LocatorError) as exc:
-            click.echo(f"error: {getattr(exc, 'message', exc)}", err=True)
-            sys.exit(2)
-        except DBAPIError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            click.echo(f"error: the store failed: {reason}", err=True)
-            sys.exit(2)
-        except OSError as exc:
-            click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
-            sys.exit(2)
+from locator.web import commands as web_commands
 
 
 @click.group(cls=LocatorGroup)
@@ -38,9 +20,6 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     overrides = {"database_url": database_url} if database_url else {}
     ctx.obj = Services(Config.from_env(overrides=overrides))
     ctx.call_on_close(ctx.obj.close)  # the search core's follower thread too, then the store's connections
-
-
-pass_services = click.make_pass_decorator(Services)
 
 
 @main.command("settings")
@@ -73,8 +52,5 @@ def serve(services: Services, host: str, port: int, debug: bool) -> None:
     app.run(host=host, port=port, debug=debug, use_reloader=False)
 
 
-# Commands of each area register themselves on `main`.
-from locator.ingest import commands as _ingest_commands  # noqa: E402,F401
-from locator.search import commands as _search_commands  # noqa: E402,F401
-from locator.web import commands as _web_commands  # noqa: E402,F401
-
+for command in (*ingest_commands.COMMANDS, *search_commands.COMMANDS, *web_commands.COMMANDS):
+    main.add_command(command)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from locator.cli import main, pass_services
+from locator.cli_support import pass_services
 from locator.errors import LocatorError
 from locator.services import Services
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["auto", "json", "csv", "gitlab-resellers", "cncf"]), default="auto", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Validate (and geocode) only; write nothing.")
@@ -35,7 +35,7 @@ def import_command(services: Services, path: Path, fmt: str, dry_run: bool, part
         sys.exit(1)
 
 
-@main.command("export")
+@click.command("export")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--safe-for-spreadsheets", "safe", is_flag=True,
               help="CSV for Excel and other spreadsheets: prefix formula-like cells (= + - @) with ' so they show as "
@@ -54,7 +54,7 @@ def export_command(services: Services, path: Path, safe: bool) -> None:
     click.echo(f"exported {count} partners to {path}{note}")
 
 
-@main.command("generate")
+@click.command("generate")
 @click.option("--partners", "count", type=click.IntRange(min=0), default=1000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Output file (.json or .csv).")
@@ -66,3 +66,6 @@ def generate_command(count: int, seed: int, out: Path) -> None:
     started = time.perf_counter()
     written = write_records(generate(count, seed), out)
     click.echo(f"generated {written} partners (seed {seed}) in {time.perf_counter() - started:.1f} s: {out}")
+
+
+COMMANDS = (import_command, export_command, generate_command)  # registered on `locator` by locator.cli

@@ -5,7 +5,7 @@ import json
 
 import click
 
-from locator.cli import main, pass_services
+from locator.cli_support import pass_services
 from locator.search.params import GEOJSON_FEATURES
 from locator.search.query import FILTERS, SearchQuery
 
@@ -31,7 +31,7 @@ def _search_options(fn):
     return fn
 
 
-@main.command("search")
+@click.command("search")
 @_search_options
 @pass_services
 def search_command(services, fmt: str, features: str, seller: bool, **options) -> None:
@@ -44,10 +44,13 @@ def search_command(services, fmt: str, features: str, seller: bool, **options) -
     click.echo(json.dumps(body, ensure_ascii=False, indent=2))
 
 
-@main.command("reindex")
+@click.command("reindex")
 @pass_services
 def reindex_command(services) -> None:
     """Rebuild the search index from the store (beside the live one, then swap)."""
     report = services.locator.reindex()
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     click.echo(f"indexed {report.partners} partners at change {report.marker} into {report.path} ({timings})")
+
+
+COMMANDS = (search_command, reindex_command)  # registered on `locator` by locator.cli

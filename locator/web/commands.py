@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 import click
 from sqlalchemy import select
 
-from locator.cli import main, pass_services
+from locator.cli_support import pass_services
 from locator.models import SellerToken
 from locator.services import Services
 
 
-@main.group()
+@click.group()
 def token() -> None:
     """Seller tokens: sign-in secrets for the seller view and the API (stored hashed)."""
 
@@ -51,3 +51,6 @@ def revoke(services: Services, token_id: int) -> None:
         if found.revoked_at is None:
             found.revoked_at = datetime.now(timezone.utc)
     click.echo(f"revoked token {token_id}")
+
+
+COMMANDS = (token,)  # registered on `locator` by locator.cli
