@@ -34,7 +34,8 @@ class Geocoder:
     def gazetteer(self) -> Gazetteer:
         return get_gazetteer(self.config.gazetteer_min_population)
 
-    def geocode(self, text: str, country: str | None = None) -> Location | None:
+    def geocode(self, text: str, country: str | None = None, *, remember: bool = True) -> Location | None:
+        """`remember=False` reads the cache but never writes it (an import's dry run)."""
         text = (text or "").strip()
         if not text:
             return None
@@ -47,11 +48,11 @@ class Geocoder:
         if cached is not None:
             return cached or None  # False: a remembered miss
         found, ok = self._nominatim(text, code)
-        if ok:
+        if ok and remember:
             self._remember(key, found)
         return found
 
-    def geocode_office(self, office: dict) -> Location | None:
+    def geocode_office(self, office: dict, *, remember: bool = True) -> Location | None:
         """The most specific of: the whole address, postal code + country, city + region + country, country."""
         country = office.get("country") or None
         whole = ", ".join(str(office[f]) for f in ("address", "city", "region", "postal_code") if office.get(f))
@@ -61,7 +62,7 @@ class Geocoder:
             ", ".join(str(office[f]) for f in ("city", "region") if office.get(f)) if office.get("city") else None,
         ]
         for text in candidates:
-            if text and (found := self.geocode(text, country)) is not None:
+            if text and (found := self.geocode(text, country, remember=remember)) is not None:
                 return found
         return self.gazetteer.country_centre(self.gazetteer.country_code(country) or "") if country else None
 
