@@ -6,7 +6,6 @@ from dataclasses import asdict
 
 import orjson
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_cors import CORS
 
 from locator import vocab
 from locator.auth import verify_token
@@ -14,24 +13,12 @@ from locator.errors import InvalidParameter, NotFound, PayloadTooLarge, Unauthor
 from locator.search.params import OUTPUT_PARAMETERS, geojson_features
 from locator.search.query import SearchQuery
 from locator.web import formatters
-from locator.web.app import services
+from locator.web.context import services
 
 bp = Blueprint("api", __name__)
 V1 = "/api/v1"
 MAX_URL_BYTES = 6144  # well under gunicorn.conf.py's limit_request_line (8190), so this JSON 414 is what clients get
 SUGGEST_LIMIT = 10
-
-
-@bp.record_once
-def _cors(state) -> None:
-    origins = [o.strip() for o in state.app.config["LOCATOR"].cors_origins.split(",") if o.strip()]
-    CORS(
-        state.app,
-        resources={r"/api/*": {"origins": "*" if origins in ([], ["*"]) else origins}},
-        allow_headers=["Authorization", "Content-Type", "If-None-Match"],
-        expose_headers=["ETag"],
-        methods=["GET", "HEAD", "OPTIONS"],
-    )
 
 
 @bp.before_request

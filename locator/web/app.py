@@ -1,4 +1,5 @@
-"""The app factory's body: configuration, the store, blueprints, error handlers."""
+"""The app factory's body: configuration, the store, app-wide settings (cookies, CORS, template globals),
+blueprints, error handlers. Blueprints only add routes; what applies to the whole app is installed here."""
 from __future__ import annotations
 
 import os
@@ -8,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_cors import CORS
 
 from locator.config import ROOT, Config
 from locator.errors import SetupError
 from locator.services import Services
+from locator.web.context import EXTENSION
 
 
 def _config(config: Any) -> Config:
@@ -76,16 +79,22 @@ def build_app(config: Any = None) -> Flask:
         SECRET_KEY=session_secret(cfg),
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="locator_session",
+        SESSION_COOKIE_SECURE=cfg.public_url.strip().lower().startswith("https://"),
     )
     services = Services(cfg)
     services.db.init_app(app)
-    app.extensions["locator"] = services
+    app.extensions[EXTENSION] = services
 
-    from locator.web import api, errors, health, pages, paths, security, seller, widget
+    from locator.web import api, errors, health, pages, paths, security, seller, templating, widget
 
     errors.init_app(app)
     paths.init_app(app)
     security.init_app(app)
+    templating.init_app(app)
+    allow_cross_origin_api(app, cfg)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
@@ -94,8 +103,13 @@ def build_app(config: Any = None) -> Flask:
     return app
 
 
-def services() -> Services:
-    """The Services of the current app (inside a request or app context)."""
-    from flask import current_app
-
-    return current_app.extensions["locator"]
+def allow_cross_origin_api(app: Flask, cfg: Config) -> None:
+    """CORS on /api/* for the embed widget on other sites: the configured origins (any for '*')."""
+    origins = [o.strip() for o in cfg.cors_origins.split(",") if o.strip()]
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": "*" if origins in ([], ["*"]) else origins}},
+        allow_headers=["Authorization", "Content-Type", "If-None-Match"],
+        expose_headers=["ETag"],
+        methods=["GET", "HEAD", "OPTIONS"],
+    )

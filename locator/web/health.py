@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from locator.models import Partner
-from locator.web.app import services
+from locator.web.context import services
 
 bp = Blueprint("health", __name__)
 

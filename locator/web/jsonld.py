@@ -36,7 +36,7 @@ def street_address(office: Mapping[str, Any]) -> str | None:
     (in any script the gazetteer knows, when there is an app)."""
     places = None
     if has_app_context():
-        from locator.web.app import services
+        from locator.web.context import services
 
         places = services().locator.geocoder.gazetteer
     return addresses.street_address(office, places)

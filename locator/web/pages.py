@@ -7,38 +7,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from locator import addresses, vocab
+from locator import addresses
 from locator.web import search_view
-from locator.web.app import services
+from locator.web.context import services
 from locator.web.jsonld import profile_head
 
 bp = Blueprint("pages", __name__)
-
-
-@bp.record_once
-def _template_globals(state) -> None:
-    state.app.jinja_env.finalize = _blank_none  # a missing value shows as nothing, never as "None"
-    state.app.jinja_env.globals.update({
-        "label": vocab.label,
-        "labels": search_view.labels,
-        "explanation": search_view.explanation,
-        "url_for_args": search_view.url_for_args,
-        "why_empty": search_view.why_empty,
-        "radii": search_view.RADII_KM,
-        "paragraphs": paragraphs,
-        "address_lines": office_address_lines,
-        "back_to_search": back_to_search,
-        "sorts": search_view.SORTS,
-    })
-
-
-@bp.app_context_processor
-def _settings() -> dict[str, Any]:
-    return {"settings": services().config}
-
-
-def _blank_none(value: Any) -> Any:
-    return "" if value is None else value
 
 
 def paragraphs(text: str | None) -> list[str]:

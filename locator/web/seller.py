@@ -20,20 +20,12 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from locator import auth
 from locator.models import SellerToken
 from locator.web import search_view, seller_csv
-from locator.web.app import services
+from locator.web.context import services
 from locator.web.security import public_base_url
 from locator.web.jsonld import profile_head
 from locator.web.pages import search_screen
 
 bp = Blueprint("seller", __name__, url_prefix="/sellers")
-
-
-@bp.record_once
-def _cookie_settings(state) -> None:
-    public_url = state.app.config["LOCATOR"].public_url
-    state.app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                            SESSION_COOKIE_NAME="locator_session",
-                            SESSION_COOKIE_SECURE=public_url.strip().lower().startswith("https://"))
 
 
 @dataclass(frozen=True)

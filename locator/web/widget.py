@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, request, url_for
 
 from locator.errors import InvalidParameter
-from locator.web.app import services
+from locator.web.context import services
 from locator.web.pages import search_screen
 from locator.web.search_view import FILTER_GROUPS
 from locator.web.security import frameable, public_base_url
