@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from locator.ingest.derive import SEGMENT_RULE, official_languages, segments_for_employees
-from locator.ingest.geocode import OfficeGeocoder
-from locator.ingest.readers import Rows, parse_json, read_text
+from locator.ingest.readers import Problems, Row, Rows, load_json, parse_json, read_text
 from locator.ingest.report import ImportReport
 from locator.store import slugify
 from locator.untrusted import quote
@@ -32,6 +31,18 @@ PROGRAMS = {
 }
 
 
+def claims_file(path: Path) -> bool:
+    """A .json file is the CNCF list when its first entry looks like one (a malformed file is not)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096).decode("utf-8", "ignore")
+    if '"program"' not in head or '"homepage_url"' not in head:
+        return False
+    try:
+        return looks_like_cncf(load_json(path.read_text(encoding="utf-8")))
+    except ValueError:
+        return False  # the JSON reader reports the malformed file
+
+
 def looks_like_cncf(data: Any) -> bool:
     return (
         isinstance(data, list) and bool(data) and isinstance(data[0], dict)
@@ -39,7 +50,7 @@ def looks_like_cncf(data: Any) -> bool:
     )
 
 
-def read_cncf(path: Path, report: ImportReport, geocoder: OfficeGeocoder) -> Rows:
+def read_cncf(path: Path, report: ImportReport) -> Rows:
     text = read_text(path, report)
     data = None if text is None else parse_json(text, report)
     if data is None:
@@ -47,39 +58,37 @@ def read_cncf(path: Path, report: ImportReport, geocoder: OfficeGeocoder) -> Row
     if not isinstance(data, list):
         report.error(None, None, None, "expected a JSON list of CNCF landscape entries")
         return []
-    countries = _country_codes(data, report)
-    rows: Rows = []
-    by_id: dict[str, dict[str, Any]] = {}
+    countries = _country_codes(data)
+    rows: list[tuple[int, Any, Problems]] = []
+    by_id: dict[str, tuple[int, Any, Problems]] = {}
     for row, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            rows.append((row, item))
+            rows.append((row, item, []))
             continue
-        record = _provider(row, item, countries, report, geocoder)
-        merged = by_id.get(record.get("id")) if record.get("id") else None
-        if merged is not None:
-            _merge(merged, record)
+        problems: Problems = []
+        record = _provider(row, item, countries, problems, report)
+        first = by_id.get(record.get("id")) if record.get("id") else None
+        if first is not None:
+            _merge(first[1], record)
+            first[2].extend(problems)
             report.records += 1  # a source row, merged rather than returned
             report.derive("companies in both KCSP and KTP merged into one partner")
             continue
+        rows.append((row, record, problems))
         if record.get("id"):
-            by_id[record["id"]] = record
-        rows.append((row, record))
-    for row, record in rows:
-        for i, office in enumerate(record.get("offices") or [] if isinstance(record, dict) else []):
-            if office.get("country"):
-                geocoder.locate(office, row, record.get("id"), f"offices[{i}]")
-    return rows
+            by_id[record["id"]] = rows[-1]
+    return [Row(row, record, tuple(problems)) for row, record, problems in rows]
 
 
-def _country_codes(data: list, report: ImportReport) -> dict[str, str | None]:
-    from locator.geocoding import get_gazetteer
+def _country_codes(data: list) -> dict[str, str | None]:
+    from locator.gazetteer import get_gazetteer
 
     gazetteer = get_gazetteer()
     names = {item.get("country") for item in data if isinstance(item, dict) and isinstance(item.get("country"), str)}
     return {name: gazetteer.country_code(name) for name in names}
 
 
-def _provider(row: int, item: dict[str, Any], countries: dict, report: ImportReport, geocoder: OfficeGeocoder) -> dict[str, Any]:
+def _provider(row: int, item: dict[str, Any], countries: dict, problems: Problems, report: ImportReport) -> dict[str, Any]:
     program = item.get("program")
     raw_name = item.get("name")
     name = SUFFIX_RE.sub("", raw_name) if isinstance(raw_name, str) else raw_name
@@ -88,16 +97,14 @@ def _provider(row: int, item: dict[str, Any], countries: dict, report: ImportRep
         record["id"] = f"{ID_PREFIX}{slugify(name)}"
     partner_id = record.get("id")
     if program not in PROGRAMS:
-        report.error(row, partner_id, "program", f"unknown program {quote(program)} (KCSP or KTP)")
-        report.rejected.add(row)
+        problems.append((row, partner_id, "program", f"unknown program {quote(program)} (KCSP or KTP)"))
         program = "KCSP"
     record["description"] = item.get("description") or ""
     record["website"] = item.get("homepage_url")
     record["social"] = {k: item[k] for k in ("linkedin", "twitter") if item.get(k)}
     low, high = item.get("num_employees_min"), item.get("num_employees_max")
     if not all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in (low, high)):
-        report.error(row, partner_id, "num_employees_min", "employee counts must be integers")
-        report.rejected.add(row)
+        problems.append((row, partner_id, "num_employees_min", "employee counts must be integers"))
         low = high = None
     managed = program == "KCSP" and bool(MANAGED_RE.search(record["description"] or ""))
     record["types"] = [_size_type(low, high)] + (["msp"] if managed else [])
@@ -112,8 +119,7 @@ def _provider(row: int, item: dict[str, Any], countries: dict, report: ImportRep
     country_name = item.get("country")
     code = countries.get(country_name) if isinstance(country_name, str) else None
     if country_name and not code:
-        report.error(row, partner_id, "country", f"unknown country {quote(country_name)}")
-        report.rejected.add(row)
+        problems.append((row, partner_id, "country", f"unknown country {quote(country_name)}"))
     office = {"label": item.get("city"), "city": item.get("city"), "region": item.get("region"), "country": code}
     office = {k: v for k, v in office.items() if v}
     record["offices"] = [office] if office else []

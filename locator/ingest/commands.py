@@ -9,13 +9,14 @@ import click
 
 from locator.cli_support import pass_services
 from locator.errors import LocatorError
+from locator.ingest.formats import FORMATS
 from locator.services import Services
 
 
 @click.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["auto", "json", "csv", "gitlab-resellers", "cncf"]), default="auto", show_default=True)
-@click.option("--dry-run", is_flag=True, help="Validate (and geocode) only; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Validate (and geocode) only; write nothing, not even the geocode cache.")
 @click.option("--partial", is_flag=True, help="Write the valid records even when others fail.")
 @pass_services
 def import_command(services: Services, path: Path, fmt: str, dry_run: bool, partial: bool) -> None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from locator.addresses import Places
 from locator.ingest.derive import street_of_office, strip_html, text_languages
-from locator.ingest.geocode import OfficeGeocoder
-from locator.ingest.readers import Rows, load_yaml, read_text
+from locator.ingest.readers import Problems, Row, Rows, load_yaml, read_text
 from locator.ingest.report import ImportReport
 from locator.store import slugify
 
@@ -24,7 +24,7 @@ LOGO_BASE = "https://about.gitlab.com"
 ID_PREFIX = "gitlab-reseller:"
 
 
-def read_gitlab_resellers(path: Path, report: ImportReport, geocoder: OfficeGeocoder) -> Rows:
+def read_gitlab_resellers(path: Path, report: ImportReport) -> Rows:
     text = read_text(path, report)
     if text is None:
         return []
@@ -36,12 +36,12 @@ def read_gitlab_resellers(path: Path, report: ImportReport, geocoder: OfficeGeoc
     if not isinstance(data, list):
         report.error(None, None, None, "expected a YAML list of resellers")
         return []
-    return [(row, _reseller(row, item, report, geocoder)) for row, item in enumerate(data, start=1)]
+    return [_reseller(row, item, report) for row, item in enumerate(data, start=1)]
 
 
-def _reseller(row: int, item: Any, report: ImportReport, geocoder: OfficeGeocoder) -> Any:
+def _reseller(row: int, item: Any, report: ImportReport) -> Row:
     if not isinstance(item, dict):
-        return item  # the validator reports "a partner must be an object"
+        return Row(row, item)  # the validator reports "a partner must be an object"
     name = item.get("name")
     partner_id = f"{ID_PREFIX}{slugify(name)}" if isinstance(name, str) and name.strip() else None
     record: dict[str, Any] = {"name": name, "track": "open", "types": ["reseller-var"]}
@@ -55,47 +55,51 @@ def _reseller(row: int, item: Any, report: ImportReport, geocoder: OfficeGeocode
         report.derive(f"logo_url: image path made absolute on {LOGO_BASE}")
     record["logo_url"] = image
     record["email"] = item.get("email")
+    problems: Problems = []
     contacts = item.get("contact") or []
     if not isinstance(contacts, list):
-        report.error(row, partner_id, "contact", "must be a list of {address, phone, website}")
-        report.rejected.add(row)
+        problems.append((row, partner_id, "contact", "must be a list of {address, phone, website}"))
         contacts = []
     offices: list[dict[str, Any]] = []
+    paths: list[tuple[str, str]] = []
     phones: list[Any] = []
     websites: list[Any] = []
     for i, contact in enumerate(contacts):
         if not isinstance(contact, dict):
-            report.error(row, partner_id, f"contact[{i}]", "must be an object {address, phone, website}")
-            report.rejected.add(row)
+            problems.append((row, partner_id, f"contact[{i}]", "must be an object {address, phone, website}"))
             continue
         if contact.get("phone"):
             phones.append(contact["phone"])
         if contact.get("website"):
             websites.append(contact["website"])
         if contact.get("address"):
-            office = {"address": contact["address"]}
-            if isinstance(office["address"], str):
-                geocoder.locate(office, row, partner_id, f"contact[{i}].address")
-                street_of_office(office, getattr(geocoder.geocoder, "gazetteer", None), report)
-            offices.append(office)
+            paths.append((f"offices[{len(offices)}]", f"contact[{i}].address"))
+            offices.append({"address": contact["address"]})
     record["phone"] = phones[0] if phones else None
     record["website"] = websites[0] if websites else None
     if len(phones) > 1 or len(websites) > 1:
         report.derive("phone and website: the first of the reseller's contacts (the others are not kept)")
     record["offices"] = offices
-    record["social"] = _social(row, partner_id, item.get("social") or [], report)
-    countries = [o["country"] for o in offices if isinstance(o.get("country"), str)]
-    languages, how = text_languages(record["description"] if isinstance(record["description"], str) else "", countries)
+    record["social"] = _social(row, partner_id, item.get("social") or [], problems, report)
+    return Row(row, record, tuple(problems), tuple(paths))
+
+
+def derive_reseller(record: dict[str, Any], report: ImportReport, places: Places | None) -> None:
+    """After geocoding: each office's address cut to its street part; languages from the description's
+    paragraphs and the offices' countries."""
+    for office in record["offices"]:
+        street_of_office(office, places, report)
+    countries = [o["country"] for o in record["offices"] if o.get("country")]
+    languages, how = text_languages(record["description"], countries)
     if "en" not in languages:
         languages.insert(0, "en")
         how.insert(0, "English (the list was GitLab's English page)")
     record["languages"] = languages
     for language, reason in zip(languages, how):
         report.derive(f"language {language} from the description: {reason}")
-    return record
 
 
-def _social(row: int, partner_id: str | None, items: Any, report: ImportReport) -> Any:
+def _social(row: int, partner_id: str | None, items: Any, problems: Problems, report: ImportReport) -> Any:
     if not isinstance(items, list):
         return items  # the validator reports the wrong type
     social: dict[str, Any] = {}
@@ -107,6 +111,5 @@ def _social(row: int, partner_id: str | None, items: Any, report: ImportReport) 
                 continue
             social[item["type"]] = url
         else:
-            report.error(row, partner_id, "social", "each entry needs a type and a url")
-            report.rejected.add(row)
+            problems.append((row, partner_id, "social", "each entry needs a type and a url"))
     return social

@@ -1,4 +1,9 @@
-"""Import a file: read → validate → geocode → (unless a dry run) write, all-or-nothing by default.
+"""Import a file: read → validate → geocode → derive → write, each step once, all-or-nothing by default.
+
+Read: the format's reader turns the file into import-format records (readers only read). Validate: every
+record against the import format. Geocode: the valid records' offices without coordinates. Derive: what a
+format completes once coordinates are known (GitLab resellers: street parts, languages). Write: unless a
+dry run, which writes nothing anywhere (not the geocode cache either).
 
 Any error keeps the store as it was unless `partial` is set, which writes the valid records and
 skips the bad ones; a file-level error (unreadable, malformed) writes nothing either way. Upserts
@@ -13,45 +18,19 @@ from typing import Any, Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from locator.ingest.cncf import looks_like_cncf, read_cncf
+from locator.ingest.formats import FORMATS, Format, detect_format
 from locator.ingest.geocode import GeocoderLike, OfficeGeocoder
-from locator.ingest.gitlab import read_gitlab_resellers
-from locator.ingest.readers import Rows, load_json, read_csv, read_json
+from locator.ingest.readers import Rows
 from locator.ingest.report import ImportReport
 from locator.ingest.schema import validate_records
 from locator.models import Partner
 from locator.store import SlugRegistry, apply_partners, existing_partners, same_record
 
-FORMATS = ("json", "csv", "gitlab-resellers", "cncf")
+__all__ = ["FORMATS", "detect_format", "import_path", "write_records"]
+
 BATCH = 1000
 PROGRESS_MIN_ROWS = 1000
-
-Reader = Callable[[Path, ImportReport, OfficeGeocoder], Rows]
-READERS: dict[str, Reader] = {
-    "json": lambda path, report, _geocoder: read_json(path, report),
-    "csv": lambda path, report, _geocoder: read_csv(path, report),
-    "gitlab-resellers": read_gitlab_resellers,
-    "cncf": read_cncf,
-}
-
-
-def detect_format(path: Path) -> str:
-    """By extension; a .json file is the CNCF list when its first entry looks like one."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".yml", ".yaml"):
-        return "gitlab-resellers"
-    if suffix == ".json":
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", "ignore")
-        if '"program"' in head and '"homepage_url"' in head:
-            try:
-                return "cncf" if looks_like_cncf(load_json(path.read_text(encoding="utf-8"))) else "json"
-            except ValueError:
-                return "json"  # the JSON reader reports the malformed file
-        return "json"
-    raise ValueError(f"cannot tell the format of {path.name}; pass --format ({', '.join(FORMATS)})")
+Valid = list[tuple[int, dict[str, Any]]]
 
 
 def import_path(
@@ -66,25 +45,37 @@ def import_path(
 ) -> ImportReport:
     """Import one file into the store through `session` (the caller commits or rolls back)."""
     path = Path(path)
-    fmt = detect_format(path) if fmt == "auto" else fmt
-    report = ImportReport(path=str(path), format=fmt, dry_run=dry_run)
-    office_geocoder = OfficeGeocoder(geocoder, report)
-    rows = READERS[fmt](path, report, office_geocoder)
+    spec = FORMATS[detect_format(path) if fmt == "auto" else fmt]
+    report = ImportReport(path=str(path), format=spec.name, row_label=spec.row_label, dry_run=dry_run)
+    rows = spec.read(path, report)
     report.records += len(rows)
     if report.fatal:
         return report
     valid = validate_records(rows, report)
-    if report.rejected:
-        kept = [(row, rec) for row, rec in valid if row not in report.rejected]
-        report.failed += len(valid) - len(kept)
-        valid = kept
-        report.partners = len(valid)
-    office_geocoder.locate_all(valid)
+    offices = OfficeGeocoder(geocoder, report, remember=not dry_run)
+    geocode(valid, rows, offices)
+    derive(valid, spec, report, offices)
     report.offices = sum(len(rec["offices"]) for _, rec in valid)
     if dry_run or (report.errors and not partial):
         return report
     write_records(session, [rec for _, rec in valid], report, progress)
     return report
+
+
+def geocode(valid: Valid, rows: Rows, offices: OfficeGeocoder) -> None:
+    """Place every office without coordinates; problems name the source's own field where it has one."""
+    source = {row.number: row for row in rows}
+    for number, record in valid:
+        for i, office in enumerate(record["offices"]):
+            offices.locate(office, number, record["id"], source[number].source_path(f"offices[{i}]"))
+
+
+def derive(valid: Valid, spec: Format, report: ImportReport, offices: OfficeGeocoder) -> None:
+    if spec.derive is None:
+        return
+    places = getattr(offices.geocoder, "gazetteer", None)
+    for _, record in valid:
+        spec.derive(record, report, places)
 
 
 def write_records(session: Session, records: list[dict[str, Any]], report: ImportReport, progress: bool | None = None) -> None:

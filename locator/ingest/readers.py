@@ -19,7 +19,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 
@@ -28,7 +28,24 @@ from locator.models import LIST_FIELDS
 from locator.store import OFFICE_FIELDS, SCALAR_FIELDS
 from locator.untrusted import quote
 
-Rows = list[tuple[int, Any]]
+
+class Row(NamedTuple):
+    """One record as read: its number (record, or a CSV record's first line), the data in the import
+    format, not yet validated, and the problems the reader found in it (line, partner id, field, reason),
+    which fail the record as validation errors do."""
+
+    number: int
+    data: Any
+    errors: tuple[tuple[int, str | None, str | None, str], ...] = ()
+    paths: tuple[tuple[str, str], ...] = ()  # (import-format path, the source's own path) for messages
+
+    def source_path(self, path: str) -> str:
+        return dict(self.paths).get(path, path)
+
+
+Problems = list[tuple[int, str | None, str | None, str]]
+UNREAD = object()  # the data of a row that could not be read at all (its errors say why)
+Rows = list[Row]
 
 CSV_LIST_FIELDS = LIST_FIELDS
 CSV_JSON_FIELDS = ("social", "service_area", "internal_contacts")
@@ -109,11 +126,10 @@ def read_json(path: Path, report: ImportReport) -> Rows:
     if not isinstance(data, list):
         report.error(None, None, None, 'expected a JSON list of partners (or {"partners": [...]})')
         return []
-    return list(enumerate(data, start=1))
+    return [Row(number, item) for number, item in enumerate(data, start=1)]
 
 
 def read_csv(path: Path, report: ImportReport) -> Rows:
-    report.row_label = "line"
     text = read_text(path, report)
     if text is None:
         return []
@@ -131,9 +147,8 @@ def read_csv(path: Path, report: ImportReport) -> Rows:
         reason = f"unknown columns {quote(unknown, 200)}" if unknown else "missing or repeated columns (id is required)"
         report.error(None, None, None, f"bad CSV header: {reason}; columns are {', '.join(CSV_COLUMNS)}")
         return []
-    rows: Rows = []
-    groups: dict[str, tuple[int, dict[str, Any]]] = {}
-    previous_id: str | None = None
+    records: list[tuple[int, Any, Problems]] = []  # (first line, record, problems) in file order
+    previous: tuple[int, Any, Problems] | None = None  # the record the next rows may continue
     try:
         end = reader.line_num
         for cells in reader:
@@ -141,37 +156,30 @@ def read_csv(path: Path, report: ImportReport) -> Rows:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                report.error(line, None, None, f"ragged row: {len(cells)} cells for {len(header)} columns")
-                report.records += 1
-                report.failed += 1
-                previous_id = None
+                records.append((line, UNREAD, [(line, None, None, f"ragged row: {len(cells)} cells for {len(header)} columns")]))
+                previous = None
                 continue
             row = dict(zip(header, cells))
             pid = row["id"].strip()
-            if pid and pid == previous_id:
-                _continue_partner(groups[pid], row, line, report)
+            if pid and previous is not None and pid == previous[1].get("id"):
+                _continue_partner(previous, row, line)
                 continue
-            if pid in groups:  # a repeat that is not consecutive: the validator reports the duplicate
-                pid = f"{pid}\0{line}"
-            record = _partner_from_row(row, line, report)
-            groups[pid] = (line, record)
-            rows.append((line, record))
-            previous_id = row["id"].strip()
+            problems: Problems = []  # a repeated id that is not consecutive is a record of its own (a duplicate)
+            previous = (line, _partner_from_row(row, line, problems), problems)
+            records.append(previous)
     except csv.Error as exc:
         report.error(None, None, None, f"malformed CSV at line {reader.line_num}: {exc}")
         return []
-    return rows
+    return [Row(line, record, tuple(problems)) for line, record, problems in records]
 
 
-def _partner_from_row(row: dict[str, str], line: int, report: ImportReport) -> dict[str, Any]:
+def _partner_from_row(row: dict[str, str], line: int, problems: Problems) -> dict[str, Any]:
     record: dict[str, Any] = {}
     internal: dict[str, Any] = {}
     for column, raw in row.items():
         if column.startswith("office_"):
             continue
-        value = _cell(column, raw, line, row.get("id"), report)
-        if value is BAD:
-            report.rejected.add(line)
+        value = _cell(column, raw, line, row.get("id"), problems)
         if value is None or value is BAD:
             continue
         if column.startswith("internal_"):
@@ -181,37 +189,36 @@ def _partner_from_row(row: dict[str, str], line: int, report: ImportReport) -> d
     if internal:
         record["internal"] = internal
     record["offices"] = []
-    _add_office(record, row, line, report)
+    _add_office(record, row, line, problems)
     return record
 
 
-def _continue_partner(group: tuple[int, dict[str, Any]], row: dict[str, str], line: int, report: ImportReport) -> None:
-    first_line, record = group
+def _continue_partner(first: tuple[int, Any, Problems], row: dict[str, str], line: int) -> None:
+    first_line, record, problems = first
     for column, raw in row.items():
         if column.startswith("office_") or column == "id" or not raw.strip():
             continue
-        value = _cell(column, raw, line, row["id"], report)
+        value = _cell(column, raw, line, row["id"], problems)
         key = column.removeprefix("internal_")
         current = record.get("internal", {}).get(key) if column.startswith("internal_") else record.get(column)
-        if value != current:
-            report.rejected.add(first_line)
-            if value is not BAD:
-                report.error(line, row["id"].strip(), column, f"differs from line {first_line} of the same partner; leave it empty on continuation rows")
-    _add_office(record, row, line, report)
+        if value is not BAD and value != current:
+            problems.append((line, row["id"].strip(), column,
+                             f"differs from line {first_line} of the same partner; leave it empty on continuation rows"))
+    _add_office(record, row, line, problems)
 
 
-def _add_office(record: dict[str, Any], row: dict[str, str], line: int, report: ImportReport) -> None:
+def _add_office(record: dict[str, Any], row: dict[str, str], line: int, problems: Problems) -> None:
     office = {}
     for column in CSV_OFFICE_COLUMNS:
         raw = row.get(column, "")
-        value = _cell(column, raw, line, row.get("id"), report)
+        value = _cell(column, raw, line, row.get("id"), problems)
         if value is not None and value is not BAD:
             office[column.removeprefix("office_")] = value
     if office:
         record["offices"].append(office)
 
 
-def _cell(column: str, raw: str, line: int, partner_id: str | None, report: ImportReport) -> Any:
+def _cell(column: str, raw: str, line: int, partner_id: str | None, problems: Problems) -> Any:
     """A CSV cell as the JSON format's value; an unparsable cell stays a string for the validator."""
     raw = raw.strip()
     if not raw:
@@ -222,7 +229,7 @@ def _cell(column: str, raw: str, line: int, partner_id: str | None, report: Impo
         try:
             return load_json(raw)
         except ValueError as exc:
-            report.error(line, partner_id, column, f"{exc} in the cell")
+            problems.append((line, partner_id, column, f"{exc} in the cell"))
             return BAD
     if column in ("published", "office_headquarters"):
         low = raw.lower()

@@ -44,14 +44,13 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    failed: int = 0  # records rejected by validation
+    failed: int = 0  # records that failed (reader problems, validation, duplicate ids)
     offices: int = 0
     offices_geocoded: int = 0
     written: bool = False
     dry_run: bool = False
     problems: list[Problem] = field(default_factory=list)
     derived: Counter = field(default_factory=Counter)  # note → how many records it applies to
-    rejected: set = field(default_factory=set)  # rows a reader already found bad (they fail validation too)
 
     def error(self, row: int | None, partner_id: str | None, field_path: str | None, reason: str) -> None:
         self.problems.append(_problem(row, partner_id, field_path, reason, "error"))

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from locator import vocab
+from locator.ingest.readers import UNREAD, Row
 from locator.ingest.report import ImportReport
 from locator.models import LIST_FIELDS
 from locator.untrusted import WHITESPACE_CONTROLS, control_character, describe_control, quote
@@ -299,22 +300,26 @@ def validate_record(data: Any, row: int | None, report: ImportReport) -> dict[st
     return record
 
 
-def validate_records(
-    rows: Iterable[tuple[int, Any]], report: ImportReport
-) -> list[tuple[int, dict[str, Any]]]:
-    """Validate every row; duplicate ids after the first are errors. Returns (row, record) pairs."""
+def validate_records(rows: Iterable[Row | tuple[int, Any]], report: ImportReport) -> list[tuple[int, dict[str, Any]]]:
+    """Validate every row (a Row, or a (number, data) pair); a row the reader found problems in fails with
+    them, and duplicate ids after the first are errors. Returns (number, record) pairs."""
     seen: dict[str, int] = {}
     valid: list[tuple[int, dict[str, Any]]] = []
-    for row, data in rows:
-        record = validate_record(data, row, report)
+    for number, data, errors, _paths in (Row(*row) for row in rows):
+        for line, partner_id, path, reason in errors:
+            report.error(line, partner_id, path, reason)
+        record = None if data is UNREAD else validate_record(data, number, report)
         if record is None:
             report.failed += 1
             continue
-        first = seen.setdefault(record["id"], row)
-        if first != row:
-            report.error(row, record["id"], "id", f"duplicate id (first at {report.row_label} {first})")
+        first = seen.setdefault(record["id"], number)
+        if first != number:
+            report.error(number, record["id"], "id", f"duplicate id (first at {report.row_label} {first})")
             report.failed += 1
             continue
-        valid.append((row, record))
+        if errors:
+            report.failed += 1
+            continue
+        valid.append((number, record))
     report.partners = len(valid)
     return valid
