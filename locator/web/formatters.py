@@ -26,7 +26,11 @@ def facet_labels(results: SearchResults) -> dict[str, dict[str, str]]:
 
 @formatter("json")
 def as_json(results: SearchResults) -> dict[str, Any]:
+    from locator.display import result_display
+
     body = results.as_dict()
+    for shown, item in zip(body["results"], results.results):
+        shown["display"] = result_display(item, results.location)
     if results.facets:
         body["facet_labels"] = facet_labels(results)
     return body

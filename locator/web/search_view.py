@@ -14,9 +14,10 @@ from werkzeug.datastructures import MultiDict
 
 from locator import vocab
 from locator.config import Config
+from locator.display import distance_words, explanation, result_display  # noqa: F401 (the templates' words)
 from locator.errors import LocatorError
 from locator.search.query import PARAMETERS, SearchQuery
-from locator.search.results import Location, ResultItem, SearchResults
+from locator.search.results import Location, SearchResults
 
 FILTER_GROUPS = (("language", "Language"), ("service", "Services"), ("segment", "Customer segment"),
                  ("type", "Partner type"), ("track", "Track"))
@@ -283,25 +284,6 @@ def back_url(search_path: str, back: str | None) -> str:
     allowed = set(PARAMETERS) - set(PAGE_OWNED)
     kept = MultiDict((k, v) for k, v in parse_qsl(back) if k in allowed and v)
     return url_for_args(search_path, kept)
-
-
-def distance_words(item: ResultItem, location: Location | None = None) -> str:
-    in_country = location is not None and location.kind == "country"
-    if item.serves_remotely:
-        return f"serves {location.label} remotely" if in_country else "serves your area remotely"
-    if in_country:  # a distance from a country's centre means nothing to the reader
-        return f"office in {location.label}"
-    if item.distance_km is None:
-        return ""
-    km = item.distance_km
-    return f"{km:.1f} km" if km < 10 else f"{km:,.0f} km"
-
-
-def explanation(item: ResultItem, location: Location | None = None) -> str:
-    """The ranking in words: “12 km · Select partner · profile 90% complete”."""
-    parts = [distance_words(item, location), f"{vocab.label('track', item.track)} partner",
-             f"profile {item.completeness}% complete"]
-    return " · ".join(p for p in parts if p)
 
 
 def labels(kind: str, codes: Iterable[str]) -> list[str]:

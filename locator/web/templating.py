@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         "label": vocab.label,
         "labels": search_view.labels,
         "explanation": search_view.explanation,
+        "result_display": search_view.result_display,
         "url_for_args": search_view.url_for_args,
         "why_empty": search_view.why_empty,
         "radii": search_view.RADII_KM,

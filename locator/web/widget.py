@@ -39,9 +39,19 @@ def _javascript(text: str) -> Response:
 
 @bp.get("/widget.js")
 def widget_js():
-    cfg = services().config
-    config_json = json.dumps({"tileUrl": cfg.tile_url, "tileAttribution": cfg.tile_attribution})
-    return _javascript(_script("widget.js", config_json))
+    return _javascript(_script("widget.js", json.dumps(widget_config(services().config))))
+
+
+def widget_config(cfg) -> dict:
+    """What widget.js is told (its injected config): map tiles, and the page's radii, filters and their words."""
+    from locator import vocab
+    from locator.web.search_view import RADII_KM
+
+    return {"tileUrl": cfg.tile_url, "tileAttribution": cfg.tile_attribution,
+            "radii": [{"value": r, "label": f"{r:,} km"} for r in RADII_KM if r <= cfg.max_radius_km],
+            "defaultRadius": cfg.default_radius_km,
+            "filters": [{"name": name, "label": legend, "values": dict(vocab.vocabulary(name))}
+                        for name, legend in FILTER_GROUPS]}
 
 
 @bp.get("/embed-host.js")

@@ -40,8 +40,7 @@
   var form = document.querySelector("form[data-enhance=search]");
   var narrow = window.matchMedia("(max-width: 760px)");
   var shown = window.location.pathname + window.location.search;  // the search on screen
-  var map = null;
-  var markers = null;
+  var map = null;  // PartnerLocatorMap
   var pending = null;
 
   /* ---------- navigation without reload ---------- */
@@ -173,7 +172,7 @@
     choice.querySelectorAll("[data-view]").forEach(function (button) {
       button.setAttribute("aria-pressed", button.getAttribute("data-view") === view ? "true" : "false");
     });
-    if (changed && map) { map.invalidateSize(); refreshMap(); }
+    if (changed && map) { map.resize(); refreshMap(); }
   }
 
   document.addEventListener("click", function (event) {
@@ -225,12 +224,9 @@
 
   /* ---------- place autocomplete ---------- */
 
+  /* /api/v1/suggest answers {q, items: [{kind: "partner", label, url} | {kind: "place", label, ...}]}. */
   function suggestionItems(body) {
-    var list = Array.isArray(body) ? body : (body.suggestions || body.results || body.items || []);
-    return list.slice(0, 10).map(function (s) {
-      if (typeof s === "string") return { label: s, kind: "place" };
-      return { label: s.label || s.name || s.text || "", kind: s.kind || s.type || "place", url: s.url || (s.slug ? "/partners/" + s.slug : null), value: s.value || s.label || s.name || "" };
-    }).filter(function (s) { return s.label; });
+    return body.items.slice(0, 10);
   }
 
   function bindSuggest(input) {
@@ -249,7 +245,7 @@
     function choose(item) {
       close();
       if (item.kind === "partner" && item.url) { window.location.assign(item.url); return; }
-      input.value = item.value || item.label;
+      input.value = item.label;
       var lat = form.querySelector("input[type=hidden][name=lat]");
       var lon = form.querySelector("input[type=hidden][name=lon]");
       if (lat) lat.remove();
@@ -284,7 +280,7 @@
       if (text.length < 2) { items = []; render(); return; }
       timer = setTimeout(function () {
         fetch(input.getAttribute("data-suggest") + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (r) { return r.ok ? r.json() : { items: [] }; })
           .then(function (body) {
             if (input.value.trim() !== text) return;
             items = suggestionItems(body);
@@ -304,20 +300,7 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
 
-  /* ---------- map ---------- */
-
-  function popupFor(name, href) {
-    var el = document.createElement("div");
-    if (href) {
-      var a = document.createElement("a");
-      a.href = href;
-      a.textContent = name;
-      el.appendChild(a);
-    } else {
-      el.textContent = name;
-    }
-    return el;
-  }
+  /* ---------- map (map.js, shared with the widget) ---------- */
 
   function points() {
     var found = [];
@@ -332,51 +315,23 @@
     return found;
   }
 
+  function searchedPlace() {
+    var here = document.querySelector("[data-search-location]");
+    if (!here) return null;
+    return { lat: parseFloat(here.getAttribute("data-lat")), lon: parseFloat(here.getAttribute("data-lon")),
+             label: here.getAttribute("data-label") || "" };
+  }
+
   function initMap() {
     var el = document.getElementById("map");
-    if (!el || typeof window.L === "undefined") { if (el) el.hidden = true; return; }
-    map = L.map(el, { scrollWheelZoom: false, keyboard: true });
-    var tiles = L.tileLayer(el.getAttribute("data-tile-url"), { attribution: el.getAttribute("data-tile-attribution") || "", maxZoom: 18 });
-    var failures = 0;
-    tiles.on("tileerror", function () {
-      failures += 1;
-      if (failures === 1) {  // said on the map itself, so it shows only where the map does
-        var note = L.control({ position: "bottomleft" });
-        note.onAdd = function () {
-          var p = L.DomUtil.create("p", "map-note");
-          p.setAttribute("role", "status");
-          p.textContent = "The map background could not be loaded; the list has every partner.";
-          return p;
-        };
-        note.addTo(map);
-      }
-    });
-    tiles.addTo(map);
+    if (!el || typeof window.L === "undefined" || !window.PartnerLocatorMap) { if (el) el.hidden = true; return; }
+    map = window.PartnerLocatorMap.create(el, { tileUrl: el.getAttribute("data-tile-url"),
+                                                tileAttribution: el.getAttribute("data-tile-attribution") });
     refreshMap();
   }
 
   function refreshMap() {
-    if (!map) return;
-    if (markers) map.removeLayer(markers);
-    markers = typeof L.markerClusterGroup === "function" ? L.markerClusterGroup() : L.layerGroup();
-    var bounds = [], remote = [];
-    points().forEach(function (p) {
-      var marker = L.marker([p.lat, p.lon], { title: p.name, alt: p.name });
-      marker.bindPopup(popupFor(p.name, p.href));
-      markers.addLayer(marker);
-      (p.remote ? remote : bounds).push([p.lat, p.lon]);  // far-away offices of remote partners don't set the view
-    });
-    if (!bounds.length) bounds = remote;
-    var here = document.querySelector("[data-search-location]");
-    if (here) {
-      var center = [parseFloat(here.getAttribute("data-lat")), parseFloat(here.getAttribute("data-lon"))];
-      L.circleMarker(center, { radius: 7, color: "#e24329", weight: 3 }).bindTooltip(here.getAttribute("data-label") || "").addTo(markers);
-      bounds.push(center);
-    }
-    map.addLayer(markers);
-    if (bounds.length === 1) map.setView(bounds[0], 10);
-    else if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 });
-    else map.setView([30, 0], 1);
+    if (map) map.show(points(), searchedPlace());
   }
 
   /* ---------- narrow screens: filters start folded (the summary says how many are chosen) ---------- */
@@ -392,6 +347,6 @@
   setCollapsed(narrow.matches && !!document.querySelector(".results-heading"));
   setView("list");
   initMap();
-  var onWidth = function () { if (map) { map.invalidateSize(); refreshMap(); } };
+  var onWidth = function () { if (map) { map.resize(); refreshMap(); } };
   if (narrow.addEventListener) narrow.addEventListener("change", onWidth);
 })();

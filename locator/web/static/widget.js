@@ -8,6 +8,8 @@
  * by default where this script came from). Theme with CSS custom properties on the element:
  * --pl-accent, --pl-text, --pl-muted, --pl-background, --pl-border, --pl-radius, --pl-font.
  * Everything renders in a Shadow DOM; partner text is only ever set with textContent.
+ * The server owns the words: the filters, their labels and values, the radii come in CONFIG (injected by
+ * /widget.js), each result's words in its `display` (the API's); the map is map.js, as on the pages.
  */
 (function () {
   "use strict";
@@ -16,9 +18,7 @@
   var CONFIG = /*LOCATOR_CONFIG*/{ "tileUrl": "", "tileAttribution": "" };
   var script = document.currentScript;
   var SCRIPT_ORIGIN = script && script.src ? new URL(script.src, window.location.href).origin : window.location.origin;
-  var FILTERS = [["language", "Language"], ["service", "Service"], ["segment", "Segment"], ["type", "Partner type"], ["track", "Track"]];
-  var RADII = [10, 25, 50, 100, 250, 500, 1000, 2500];
-  var vocabularyCache = {};
+  var FILTERS = CONFIG.filters;  // [{name, label, values: {code: label}}]
 
   var CSS = [
     ":host { all: initial !important; display: block !important; visibility: visible !important; opacity: 1 !important;",
@@ -78,27 +78,9 @@
     return (value || "").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
   }
 
-  function vocabularies(base) {
-    if (!vocabularyCache[base]) {
-      vocabularyCache[base] = fetch(base + "/api/v1/vocabularies", { credentials: "omit" })
-        .then(function (r) { return r.ok ? r.json() : {}; })
-        .then(function (body) { return body.vocabularies || body; })
-        .catch(function () { return {}; });
-    }
-    return vocabularyCache[base];
-  }
-
-  function labelFor(vocab, kind, code) {
-    var entries = vocab && vocab[kind];
-    if (!entries) return code;
-    if (Array.isArray(entries)) {
-      for (var i = 0; i < entries.length; i++) {
-        if (entries[i].code === code || entries[i].value === code) return entries[i].label || entries[i].name || code;
-      }
-      return code;
-    }
-    var found = entries[code];
-    return typeof found === "string" ? found : (found && (found.label || found.name)) || code;
+  /* A filter value's label from the server's vocabulary (a code it does not know stays as typed). */
+  function valueLabel(filter, code) {
+    return Object.prototype.hasOwnProperty.call(filter.values, code) ? filter.values[code] : code;
   }
 
   function attachStyles(root) {
@@ -174,14 +156,14 @@
       nearBox.appendChild(this._places);
       form.appendChild(nearBox);
       var radius = el("select");
-      RADII.forEach(function (r) { radius.appendChild(el("option", { value: String(r) }, r.toLocaleString("en") + " km")); });
+      CONFIG.radii.forEach(function (r) { radius.appendChild(el("option", { value: String(r.value) }, r.label)); });
       field("radius_km", "Within", radius);
 
       this._filterSlots = {};
       FILTERS.forEach(function (f) {
-        var slot = el("div", { class: "filter", "data-filter": f[0] });
+        var slot = el("div", { class: "filter", "data-filter": f.name });
         form.appendChild(slot);
-        self._filterSlots[f[0]] = slot;
+        self._filterSlots[f.name] = slot;
       });
       var submit = el("button", { type: "submit" }, "Search");
       form.appendChild(submit);
@@ -225,7 +207,7 @@
             .then(function (r) { return r.ok ? r.json() : { items: [] }; })
             .then(function (body) {
               if (input.value.trim() !== text) return;
-              self._placeItems = (body.items || []).filter(function (item) { return item.kind === "place"; })
+              self._placeItems = body.items.filter(function (item) { return item.kind === "place"; })
                 .map(function (item) { return item.label; });
               self._active = -1;
               self._renderPlaces();
@@ -286,46 +268,46 @@
       this._inputs.near.value = this.getAttribute("near") || "";
       var radius = this.getAttribute("radius-km");
       if (radius) {
-        if (!RADII.some(function (r) { return String(r) === radius; })) {
+        if (!CONFIG.radii.some(function (r) { return String(r.value) === radius; })) {
           this._inputs.radius_km.appendChild(el("option", { value: radius }, radius + " km"));
         }
         this._inputs.radius_km.value = radius;
       } else {
-        this._inputs.radius_km.value = "100";
+        this._inputs.radius_km.value = String(CONFIG.defaultRadius);
       }
       this._selected = {};
-      FILTERS.forEach(function (f) { self._selected[f[0]] = list(self.getAttribute(f[0])); });
-      this._renderFilters({}, null);
+      FILTERS.forEach(function (f) { self._selected[f.name] = list(self.getAttribute(f.name)); });
+      this._renderFilters({});
     }
 
-    _renderFilters(facets, vocab) {
+    _renderFilters(facets) {
       var self = this;
       FILTERS.forEach(function (f) {
-        var name = f[0], text = f[1], slot = self._filterSlots[name];
-        var chosen = self._selected[name] || [];
+        var name = f.name, text = f.label, slot = self._filterSlots[name];
+        var chosen = self._selected[name];
         slot.textContent = "";
         if (self.locked.indexOf(name) >= 0) {
           var fixed = el("div", { class: "locked" });
           fixed.appendChild(el("strong", {}, text));
-          fixed.appendChild(document.createTextNode(chosen.map(function (c) { return labelFor(vocab, name, c); }).join(", ") || "Any"));
+          fixed.appendChild(document.createTextNode(chosen.map(function (c) { return valueLabel(f, c); }).join(", ") || "Any"));
           slot.appendChild(fixed);
           return;
         }
         var select = el("select", { id: self._uid + "-" + name, name: name });
         select.appendChild(el("option", { value: "" }, "Any"));
-        var counts = (facets && facets[name]) || {};
+        var counts = facets[name] || {};
         var values = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; });
         chosen.forEach(function (c) { if (values.indexOf(c) < 0) values.push(c); });
         values.forEach(function (v) {
-          var label = labelFor(vocab, name, v) + (v in counts ? " (" + counts[v] + ")" : "");
+          var label = valueLabel(f, v) + (v in counts ? " (" + counts[v] + ")" : "");
           var option = el("option", { value: v }, label);
           if (chosen.indexOf(v) >= 0) option.selected = true;
           select.appendChild(option);
         });
         if (chosen.length > 1) select.multiple = true;
         select.addEventListener("change", function () {
-          self._selected[name] = Array.prototype.filter.call(select.selectedOptions, function (o) { return o.value; })
-            .map(function (o) { return o.value; });
+          self._selected[name] = Array.prototype.filter.call(select.selectedOptions, function (option) { return option.value; })
+            .map(function (option) { return option.value; });
           self._page = 1;
           self.search();
         });
@@ -341,11 +323,11 @@
       if (q) params.set("q", q);
       if (near) { params.set("near", near); params.set("radius_km", this._inputs.radius_km.value); }
       var self = this;
-      FILTERS.forEach(function (f) { (self._selected[f[0]] || []).forEach(function (v) { params.append(f[0], v); }); });
+      FILTERS.forEach(function (f) { self._selected[f.name].forEach(function (v) { params.append(f.name, v); }); });
       var perPage = parseInt(this.getAttribute("per-page") || "10", 10);
       params.set("per_page", String(Math.max(1, Math.min(perPage || 10, 100))));
       params.set("page", String(this._page));
-      params.set("facets", FILTERS.map(function (f) { return f[0]; }).join(","));
+      params.set("facets", FILTERS.map(function (f) { return f.name; }).join(","));
       return params;
     }
 
@@ -359,21 +341,18 @@
       this._showDidYouMean([]);
       this._clearMap();
       this.setAttribute("aria-busy", "true");
-      return Promise.all([
-        fetch(base + "/api/v1/search?" + params.toString(), { credentials: "omit", headers: { Accept: "application/json" } })
-          .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); }),
-        vocabularies(base)
-      ]).then(function (both) {
-        if (ticket !== self._ticket) return;
-        var res = both[0], vocab = both[1];
-        self.removeAttribute("aria-busy");
-        if (!res.ok) { self._fail((res.body && res.body.error) || {}, params.get("near")); return; }
-        self._show(res.body, vocab, ticket);
-      }).catch(function () {
-        if (ticket !== self._ticket) return;
-        self.removeAttribute("aria-busy");
-        self._fail({}, null, "The partner search is not reachable right now.");
-      });
+      return fetch(base + "/api/v1/search?" + params.toString(), { credentials: "omit", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (res) {
+          if (ticket !== self._ticket) return;
+          self.removeAttribute("aria-busy");
+          if (!res.ok) { self._fail(res.body.error, params.get("near")); return; }
+          self._show(res.body, ticket);
+        }).catch(function () {
+          if (ticket !== self._ticket) return;
+          self.removeAttribute("aria-busy");
+          self._fail({}, null, "The partner search is not reachable right now.");
+        });
     }
 
     /* An API error ({"error": {"code", "message", "field", "suggestions"?}}) in words, with no stale results. */
@@ -383,7 +362,7 @@
       this._pager.hidden = true;
       this._mapBox.hidden = true;
       if (err.code === "unknown_place") {
-        var suggestions = Array.isArray(err.suggestions) ? err.suggestions : [];
+        var suggestions = err.suggestions;  // place names
         this._status.textContent = "We could not find the place “" + (near || "") + "”. " +
           (suggestions.length ? "Did you mean:" : "Try a city, a postal code with its country, or a country.");
         this._showDidYouMean(suggestions);
@@ -406,32 +385,32 @@
     }
 
     _clearMap() {
-      if (this._map && this._layer) this._map.removeLayer(this._layer);
-      this._layer = null;
+      if (this._map) this._map.clear();
     }
 
-    _show(body, vocab, ticket) {
+    _show(body, ticket) {
       var self = this;
-      this._renderFilters(body.facets || {}, vocab);
-      var total = body.total || 0;
-      var where = body.query && body.query.location ? " near " + body.query.location.label : "";
+      this._renderFilters(body.facets);
+      var total = body.total;
+      var location = body.query.location;
+      var where = location ? " near " + location.label : "";
       this._status.textContent = total === 0
         ? "No partners found" + where + ". Try a larger radius or fewer filters."
         : total.toLocaleString("en") + (total === 1 ? " partner" : " partners") + where;
       this._list.textContent = "";
-      var location = body.query && body.query.location;
-      (body.results || []).forEach(function (item) { self._list.appendChild(self._item(item, vocab, location)); });
-      var pages = Math.max(1, Math.ceil(total / (body.per_page || 1)));
+      body.results.forEach(function (item) { self._list.appendChild(self._item(item)); });
+      var pages = Math.max(1, Math.ceil(total / body.per_page));
       this._pager.hidden = pages <= 1;
       this._prev.disabled = this._page <= 1;
       this._next.disabled = this._page >= pages;
       this._pageInfo.textContent = "Page " + this._page + " of " + pages;
-      this._updateMap(body.results || [], body.query && body.query.location, ticket);
+      this._updateMap(body.results, location, ticket);
     }
 
-    _item(item, vocab, location) {
+    /* One result: its words are the server's (item.display), set as text. */
+    _item(item) {
       var li = el("li", { class: "result" });
-      var initial = function () { return el("span", { class: "logo", "aria-hidden": "true" }, (item.name || "?").charAt(0)); };
+      var initial = function () { return el("span", { class: "logo", "aria-hidden": "true" }, item.name.charAt(0)); };
       if (item.logo_url && /^https?:/i.test(item.logo_url)) {
         var img = el("img", { class: "logo", src: item.logo_url, alt: "", loading: "lazy", referrerpolicy: "no-referrer" });
         img.addEventListener("error", function () { img.replaceWith(initial()); });
@@ -439,81 +418,64 @@
       } else {
         li.appendChild(initial());
       }
-      var body = el("div", { class: "body" });
+      var box = el("div", { class: "body" });
       var h = el("h3");
-      var link = el("a", { href: this.base + (item.url || "/partners/" + encodeURIComponent(item.slug)), target: "_blank", rel: "noopener", dir: "auto" }, item.name);
-      h.appendChild(link);
-      h.appendChild(el("span", { class: "badge badge-" + (item.track === "select" ? "select" : "open") }, labelFor(vocab, "track", item.track)));
-      body.appendChild(h);
-      // Same words as the pages: a distance from a country's centre means nothing to the reader.
-      var country = location && location.kind === "country" ? location.label : null;
-      var distance = item.serves_remotely ? (country ? "serves " + country + " remotely" : "serves your area remotely")
-        : country ? "office in " + country
-        : (item.distance_km == null ? "" : (item.distance_km < 10 ? item.distance_km.toFixed(1) : Math.round(item.distance_km).toLocaleString("en")) + " km");
-      var words = [distance, labelFor(vocab, "track", item.track) + " partner", "profile " + item.completeness + "% complete"].filter(Boolean);
-      body.appendChild(el("p", { class: "explain" }, words.join(" · ")));
-      var facts = [];
-      if (item.languages && item.languages.length) facts.push("Languages: " + item.languages.map(function (c) { return labelFor(vocab, "language", c); }).join(", "));
-      if (item.services && item.services.length) facts.push("Services: " + item.services.map(function (c) { return labelFor(vocab, "service", c); }).join(", "));
-      if (facts.length) body.appendChild(el("p", { class: "facts" }, facts.join(" · ")));
-      li.appendChild(body);
+      h.appendChild(el("a", { href: this.base + item.url, target: "_blank", rel: "noopener", dir: "auto" }, item.name));
+      h.appendChild(el("span", { class: "badge badge-" + (item.track === "select" ? "select" : "open") }, item.display.track));
+      box.appendChild(h);
+      box.appendChild(el("p", { class: "explain" }, item.display.explanation));
+      var facts = item.display.facts.map(function (fact) { return fact.label + ": " + fact.value; });
+      if (facts.length) box.appendChild(el("p", { class: "facts" }, facts.join(" · ")));
+      li.appendChild(box);
       return li;
     }
 
     _updateMap(results, location, ticket) {
       if ((this.getAttribute("map") || "").toLowerCase() !== "true" || !CONFIG.tileUrl) { this._mapBox.hidden = true; return; }
-      var self = this;
+      var self = this, base = this.base;
       this._mapBox.hidden = false;
-      loadLeaflet(this.base, this._root).then(function (L) {
+      loadMap(base, this._root).then(function (L) {
         if (ticket !== self._ticket) return;  // a newer search owns the map
         if (!self._map) {
           // Leaflet finds its icons through CSS in the document; inside a shadow root, say where they are.
-          L.Icon.Default.imagePath = self.base + "/static/vendor/leaflet/images/";
-          self._map = L.map(self._mapBox, { scrollWheelZoom: false });
-          L.tileLayer(CONFIG.tileUrl, { attribution: CONFIG.tileAttribution, maxZoom: 18 }).addTo(self._map);
+          L.Icon.Default.imagePath = base + "/static/vendor/leaflet/images/";
+          self._map = window.PartnerLocatorMap.create(self._mapBox, CONFIG);
         }
-        self._clearMap();
-        self._layer = L.layerGroup();
-        var bounds = [], remote = [];
-        results.forEach(function (item) {
+        var points = results.filter(function (item) { return item.nearest_office; }).map(function (item) {
           var o = item.nearest_office;
-          if (!o || o.lat == null) return;
-          var popup = el("span", {}, item.name);
-          L.marker([o.lat, o.lon], { title: item.name, alt: item.name }).bindPopup(popup).addTo(self._layer);
-          (item.serves_remotely ? remote : bounds).push([o.lat, o.lon]);  // far-away offices don't set the view
+          return { lat: o.lat, lon: o.lon, name: item.name, href: base + item.url, remote: item.serves_remotely };
         });
-        if (!bounds.length) bounds = remote;
-        if (location) {  // the searched place, as the locator's page marks it
-          L.circleMarker([location.lat, location.lon], { radius: 7, color: "#e24329", weight: 3 })
-            .bindTooltip(el("span", {}, location.label || "")).addTo(self._layer);
-          bounds.push([location.lat, location.lon]);
-        }
-        self._layer.addTo(self._map);
-        self._map.invalidateSize();
-        if (bounds.length === 1) self._map.setView(bounds[0], 9);
-        else if (bounds.length) self._map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });
-        else self._map.setView([30, 0], 1);
+        self._map.show(points, location);
       }).catch(function () { self._mapBox.hidden = true; });
     }
   }
 
-  var leafletPromise = null;
-  function loadLeaflet(base, root) {
-    if (!root.querySelector("link[data-leaflet]")) {
-      root.appendChild(el("link", { rel: "stylesheet", href: base + "/static/vendor/leaflet/leaflet.css", "data-leaflet": "" }));
+  /* Leaflet, its clustering and map.js from the locator, once per page; their CSS into each shadow root. */
+  var mapPromise = null;
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.async = false;
+      tag.onload = resolve;
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+  }
+  function loadMap(base, root) {
+    ["leaflet/leaflet.css", "leaflet.markercluster/MarkerCluster.css", "leaflet.markercluster/MarkerCluster.Default.css"].forEach(function (file) {
+      if (!root.querySelector('link[data-map="' + file + '"]')) {
+        root.appendChild(el("link", { rel: "stylesheet", href: base + "/static/vendor/" + file, "data-map": file }));
+      }
+    });
+    if (!mapPromise) {
+      var vendor = base + "/static/vendor/";
+      mapPromise = (window.L && window.L.map ? Promise.resolve() : loadScript(vendor + "leaflet/leaflet.js"))
+        .then(function () { return window.L.markerClusterGroup ? null : loadScript(vendor + "leaflet.markercluster/leaflet.markercluster.js"); })
+        .then(function () { return window.PartnerLocatorMap ? null : loadScript(base + "/static/map.js"); })
+        .then(function () { return window.L; });
     }
-    if (window.L && window.L.map) return Promise.resolve(window.L);
-    if (!leafletPromise) {
-      leafletPromise = new Promise(function (resolve, reject) {
-        var tag = document.createElement("script");
-        tag.src = base + "/static/vendor/leaflet/leaflet.js";
-        tag.async = true;
-        tag.onload = function () { window.L ? resolve(window.L) : reject(new Error("no Leaflet")); };
-        tag.onerror = reject;
-        document.head.appendChild(tag);
-      });
-    }
-    return leafletPromise;
+    return mapPromise;
   }
 
   window.customElements.define("partner-locator", PartnerLocator);
