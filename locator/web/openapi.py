@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from locator.search.params import GEOJSON_FEATURES
 from locator.search.query import FACETS, FILTERS, SORTS
+from locator.web.schemas import SCHEMAS, ref
 
 ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -49,14 +50,13 @@ def search_parameters() -> list[dict]:
 def _ok(description: str, schema: dict, geojson: bool = False) -> dict:
     content = {"application/json": {"schema": schema}}
     if geojson:
-        content["application/geo+json"] = {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}
+        content["application/geo+json"] = {"schema": ref("FeatureCollection")}
     return {"description": description, "content": content}
 
 
 @lru_cache(maxsize=1)
 def document() -> dict:
     errors = {"400": ERROR, "401": ERROR, "405": ERROR, "413": ERROR, "414": ERROR}
-    obj = {"type": "object"}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -74,7 +74,7 @@ def document() -> dict:
             "/api/v1/search": {"get": {
                 "operationId": "search", "summary": "Search partners", "tags": ["partners"],
                 "parameters": search_parameters(),
-                "responses": {"200": _ok("Ranked partners, facets and the resolved location", {"$ref": "#/components/schemas/SearchResults"}, geojson=True),
+                "responses": {"200": _ok("Ranked partners, facets and the resolved location", ref("SearchResults"), geojson=True),
                               "304": {"description": "Not modified (If-None-Match matched the ETag)"}, **errors},
                 "security": [{}, {"bearer": []}],
             }},
@@ -82,54 +82,30 @@ def document() -> dict:
                 "operationId": "partner", "summary": "A partner's profile", "tags": ["partners"],
                 "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
                                 "description": "The partner's slug (a search result's `slug`)."}],
-                "responses": {"200": _ok("The profile", obj), "404": ERROR, **errors},
+                "responses": {"200": _ok("The profile (sellers: unpublished partners too, and `internal`)", ref("Profile")), "404": ERROR, **errors},
                 "security": [{}, {"bearer": []}],
             }},
             "/api/v1/suggest": {"get": {
                 "operationId": "suggest", "summary": "Partner names and places as you type (at most 10)", "tags": ["partners"],
                 "parameters": [_param("q", {"type": "string", "maxLength": 100}, "The prefix typed so far.")],
-                "responses": {"200": _ok("Suggestions", {"type": "object", "properties": {"q": {"type": "string"}, "items": {"type": "array", "items": obj, "maxItems": 10}}}), **errors},
+                "responses": {"200": _ok("Suggestions", ref("Suggestions")), **errors},
                 "security": [{}, {"bearer": []}],
             }},
             "/api/v1/geocode": {"get": {
                 "operationId": "geocode", "summary": "Resolve a place name", "tags": ["reference"],
                 "parameters": [_param("q", {"type": "string", "maxLength": 200}, "The place.", required=True)],
-                "responses": {"200": _ok("The location", {"type": "object", "properties": {"q": {"type": "string"}, "location": {"$ref": "#/components/schemas/Location"}}}), **errors},
+                "responses": {"200": _ok("The location", ref("Geocoded")), **errors},
             }},
             "/api/v1/vocabularies": {"get": {
                 "operationId": "vocabularies", "summary": "Codes and labels of every filter vocabulary", "tags": ["reference"],
-                "responses": {"200": _ok("kind → code → label", {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}})},
+                "responses": {"200": _ok("kind → code → label", ref("Vocabularies"))},
             }},
-            "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "tags": ["documentation"], "responses": {"200": _ok("OpenAPI 3 document", obj)}}},
+            "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "tags": ["documentation"], "responses": {"200": _ok("OpenAPI 3 document", {"type": "object"})}}},
             "/api/docs": {"get": {"operationId": "docs", "summary": "This document as a page", "tags": ["documentation"], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string", "nullable": True},
-                    "suggestions": {"type": "array", "items": {"type": "string"}, "description": "Places, for an unknown place"},
-                    "allowed": {"type": "array", "items": {"type": "string"}, "description": "Values the field takes (the nearest ones when there are many)"},
-                    "suggestion": {"type": "string", "nullable": True, "description": "The allowed value nearest the one sent"},
-                    "vocabulary": {"type": "string", "description": "Where every allowed value is listed"}}}}},
-                "Location": {"type": "object", "properties": {
-                    "lat": {"type": "number"}, "lon": {"type": "number"}, "label": {"type": "string"},
-                    "source": {"type": "string"}, "country": {"type": "string", "nullable": True}, "kind": {"type": "string"}}},
-                "Result": {"type": "object", "properties": {
-                    "id": {"type": "string"}, "slug": {"type": "string"}, "name": {"type": "string"}, "track": {"type": "string"},
-                    "types": {"type": "array", "items": {"type": "string"}}, "languages": {"type": "array", "items": {"type": "string"}},
-                    "services": {"type": "array", "items": {"type": "string"}}, "segments": {"type": "array", "items": {"type": "string"}},
-                    "completeness": {"type": "integer"}, "distance_km": {"type": "number", "nullable": True},
-                    "nearest_office": {"type": "object", "nullable": True}, "serves_remotely": {"type": "boolean"},
-                    "url": {"type": "string"}, "score": {"type": "number"}, "explain": obj,
-                    "internal": {"type": "object", "description": "Sellers only"}}},
-                "SearchResults": {"type": "object", "properties": {
-                    "query": obj, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
-                    "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}}},
-                "FeatureCollection": {"type": "object", "properties": {
-                    "type": {"type": "string", "enum": ["FeatureCollection"]}, "features": {"type": "array", "items": obj}}},
-            },
+            "schemas": SCHEMAS,
         },
     }

@@ -14,7 +14,6 @@ from werkzeug.datastructures import MultiDict
 
 from locator import vocab
 from locator.config import Config
-from locator.display import distance_words, explanation, result_display  # noqa: F401 (the templates' words)
 from locator.errors import LocatorError
 from locator.search.query import PARAMETERS, SearchQuery
 from locator.search.results import Location, SearchResults

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from locator import vocab
+from locator import display, vocab
 from locator.web import pages, search_view
 
 
@@ -20,8 +20,7 @@ def init_app(app: Flask) -> None:
         "settings": app.config["LOCATOR"],
         "label": vocab.label,
         "labels": search_view.labels,
-        "explanation": search_view.explanation,
-        "result_display": search_view.result_display,
+        "result_display": display.result_display,
         "url_for_args": search_view.url_for_args,
         "why_empty": search_view.why_empty,
         "radii": search_view.RADII_KM,

@@ -1,0 +1,145 @@
+"""The JSON schemas (OpenAPI 3.0) of API v1's responses. Objects the API builds list every member and
+forbid others (additionalProperties: false), so a field added to a response without its schema fails
+tests/web/test_response_schemas.py, which validates real responses of every endpoint against these."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def closed(properties: dict[str, Any], required: tuple[str, ...] | str = "all", **extra: Any) -> dict[str, Any]:
+    """An object with exactly these members (`required`: which must be present; "all" by default)."""
+    needed = list(properties) if required == "all" else list(required)
+    schema = {"type": "object", "properties": properties, "additionalProperties": False, **extra}
+    return {**schema, "required": needed} if needed else schema  # OpenAPI 3.0: required has at least one item
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+STRING, NUMBER, INTEGER, BOOLEAN = {"type": "string"}, {"type": "number"}, {"type": "integer"}, {"type": "boolean"}
+CODES = {"type": "array", "items": STRING}
+COUNTS = {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": INTEGER}}
+LABELS = {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": STRING}}
+
+CONTACT = closed({"name": STRING, "role": nullable(STRING), "email": nullable(STRING), "phone": nullable(STRING)}, required=("name",))
+INTERNAL = closed({"channel_account_manager": nullable(STRING), "contacts": {"type": "array", "items": CONTACT},
+                   "notes": nullable(STRING)}, required=(), description="Sellers only: never in a public response")
+
+NEAREST_OFFICE = closed({"label": nullable(STRING), "city": nullable(STRING), "country": nullable(STRING), "lat": NUMBER, "lon": NUMBER})
+LOCATION = closed({"lat": NUMBER, "lon": NUMBER, "label": STRING,
+                   "source": {**STRING, "description": "gazetteer | country | postal | nominatim | cache | coordinates"},
+                   "country": nullable(STRING), "kind": {**STRING, "description": "city | country | region | postal | address | point"},
+                   "bbox": {"type": "array", "items": NUMBER, "minItems": 4, "maxItems": 4,
+                            "description": "An area's bounds: west, south, east, north"}},
+                  required=("lat", "lon", "label", "source", "country", "kind"))
+
+# OpenAPI 3.0 ignores `nullable` beside a $ref, so a schema that may be null is written out in place.
+RESULT_PROPERTIES: dict[str, Any] = {
+    "id": {**STRING, "description": "The partner's stable external id"},
+    "slug": STRING,
+    "name": STRING,
+    "track": {"type": "string", "enum": ["select", "open"]},
+    "types": CODES, "languages": CODES, "services": CODES, "segments": CODES,
+    "completeness": {"type": "integer", "minimum": 0, "maximum": 100},
+    "distance_km": nullable({**NUMBER, "description": "To the nearest office, on the WGS84 ellipsoid; null without a location"}),
+    "nearest_office": nullable(NEAREST_OFFICE),
+    "serves_remotely": {**BOOLEAN, "description": "Serves the location (countries served, service area) without an office in the radius"},
+    "url": {**STRING, "description": "Path of the profile page"},
+    "score": NUMBER,
+    "logo_url": nullable(STRING),
+    "website": nullable(STRING),
+    "description": STRING,
+    "countries": {**CODES, "description": "Countries of its offices (ISO 3166-1 alpha-2)"},
+    "published": {**BOOLEAN, "description": "Always true in a public response"},
+    "explain": ref("Explain"),
+    "internal": INTERNAL,
+    "display": ref("Display"),
+}
+OPTIONAL_RESULT = ("explain", "internal", "display")  # explain=1; sellers; JSON and GeoJSON (the pages' words)
+RESULT = closed(RESULT_PROPERTIES, required=tuple(k for k in RESULT_PROPERTIES if k not in OPTIONAL_RESULT))
+
+QUERY = {"type": "object", "description": "The query as parsed, with its filters; `location` is the place searched",
+         "required": ["q", "near", "lat", "lon", "radius_km", "include_remote", "sort", "page", "per_page", "facets", "explain", "location"],
+         "properties": {"q": STRING, "near": nullable(STRING), "lat": nullable(NUMBER), "lon": nullable(NUMBER),
+                        "radius_km": nullable(NUMBER), "include_remote": BOOLEAN, "sort": STRING, "page": INTEGER,
+                        "per_page": INTEGER, "facets": CODES, "explain": BOOLEAN, "location": nullable(LOCATION)},
+         "additionalProperties": {"oneOf": [CODES, nullable(STRING)], "description": "A filter: its codes (or one code, or null)"}}
+
+PAGE = {"query": ref("Query"), "total": INTEGER, "page": INTEGER, "per_page": INTEGER, "facets": COUNTS,
+        "facet_labels": {**LABELS, "description": "Display names of the facet codes (with facets)"}}
+
+FEATURE_PROPERTIES = closed(
+    {**RESULT_PROPERTIES,
+     "office": closed({"label": nullable(STRING), "city": nullable(STRING), "country": nullable(STRING)},
+                      description="geojson_features=offices: the office this Feature is at"),
+     "nearest": {**BOOLEAN, "description": "geojson_features=offices: whether it is the partner's nearest office"}},
+    required=RESULT["required"])
+
+OFFICE = closed({"label": nullable(STRING), "address": nullable(STRING), "city": nullable(STRING), "region": nullable(STRING),
+                 "postal_code": nullable(STRING), "country": nullable(STRING), "lat": nullable(NUMBER), "lon": nullable(NUMBER),
+                 "headquarters": BOOLEAN, "geocode_source": nullable(STRING)})
+
+PROFILE_PROPERTIES: dict[str, Any] = {
+    "id": STRING, "slug": STRING, "name": STRING, "description": STRING,
+    "website": nullable(STRING), "logo_url": nullable(STRING), "email": nullable(STRING), "phone": nullable(STRING),
+    "track": {"type": "string", "enum": ["select", "open"]}, "published": BOOLEAN,
+    "types": CODES, "services": CODES, "segments": CODES, "languages": CODES, "certifications": CODES,
+    "industries": CODES, "countries_served": CODES,
+    "social": {"type": "object", "additionalProperties": STRING, "description": "network → URL"},
+    "service_area": nullable(closed({"type": {"type": "string", "enum": ["MultiPolygon"]}, "coordinates": {"type": "array"}},
+                                    description="GeoJSON MultiPolygon served")),
+    "offices": {"type": "array", "items": OFFICE},
+    "internal": INTERNAL,
+    "completeness": {"type": "integer", "minimum": 0, "maximum": 100},
+    "completeness_breakdown": closed({
+        "score": INTEGER,
+        "breakdown": {"type": "object", "additionalProperties": closed({"earned": NUMBER, "max": NUMBER})},
+        "hints": {**CODES, "description": "How the partner can complete its profile, most valuable first"}}),
+    "url": STRING,
+}
+
+SUGGESTION = {"oneOf": [
+    closed({"kind": {"type": "string", "enum": ["partner"]}, "label": STRING, "slug": STRING, "url": STRING}),
+    closed({"kind": {"type": "string", "enum": ["place"]}, "label": STRING, "lat": NUMBER, "lon": NUMBER,
+            "country": nullable(STRING), "place_kind": STRING}),
+]}
+
+ERROR = closed({"error": closed({
+    "code": STRING, "message": STRING, "field": nullable(STRING),
+    "suggestions": {**CODES, "description": "Places, for an unknown place"},
+    "allowed": {**CODES, "description": "Values the field takes (the nearest ones when there are many)"},
+    "suggestion": nullable({**STRING, "description": "The allowed value nearest the one sent"}),
+    "vocabulary": {**STRING, "description": "Where every allowed value is listed"},
+}, required=("code", "message", "field"))})
+
+SCHEMAS: dict[str, Any] = {
+    "Error": ERROR,
+    "Location": LOCATION,
+    "NearestOffice": NEAREST_OFFICE,
+    "Explain": closed({"distance_km": nullable(NUMBER), "ranking_distance_km": nullable(NUMBER), "text": nullable(NUMBER),
+                       "completeness": INTEGER, "track": STRING, "serves_remotely": BOOLEAN,
+                       "weighted": closed({"text": NUMBER, "distance": NUMBER, "completeness": NUMBER, "track": NUMBER}),
+                       "score": NUMBER}, description="The score's components (explain=1)"),
+    "Display": closed({"explanation": STRING, "distance": STRING, "track": STRING,
+                       "facts": {"type": "array", "items": closed({"label": STRING, "value": STRING})}},
+                      required=(), description="The result in words, as the pages show it"),
+    "Result": RESULT,
+    "Query": QUERY,
+    "SearchResults": closed({**PAGE, "results": {"type": "array", "items": ref("Result")}}, required=("query", "total", "page", "per_page", "results", "facets")),
+    "Feature": closed({"type": {"type": "string", "enum": ["Feature"]}, "id": STRING,
+                       "geometry": nullable(closed({"type": {"type": "string", "enum": ["Point"]},
+                                                    "coordinates": {"type": "array", "items": NUMBER, "minItems": 2, "maxItems": 2}})),
+                       "properties": FEATURE_PROPERTIES}),
+    "FeatureCollection": closed({"type": {"type": "string", "enum": ["FeatureCollection"]},
+                                 "features": {"type": "array", "items": ref("Feature")}, **PAGE},
+                                required=("type", "features", "query", "total", "page", "per_page", "facets")),
+    "Profile": closed(PROFILE_PROPERTIES, required=tuple(k for k in PROFILE_PROPERTIES if k != "internal")),
+    "Suggestions": closed({"q": STRING, "items": {"type": "array", "items": SUGGESTION, "maxItems": 10}}),
+    "Geocoded": closed({"q": STRING, "location": ref("Location")}),
+    "Vocabularies": {"type": "object", "description": "kind → code → label", "additionalProperties": {"type": "object", "additionalProperties": STRING}},
+}
