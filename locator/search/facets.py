@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from locator.search.readmodel import ReadModel
+from locator.search.model import ReadModel
 
 # facet name → the filter it widens (same names in SearchQuery)
 FACET_FILTER = {f: f for f in ("language", "service", "segment", "type", "track", "country")}

@@ -1,104 +1,70 @@
-"""The on-disk index: Whoosh segments of the analysed text plus the read-model snapshot, built
-atomically from the store and kept in step with its change log.
+"""The on-disk index a node searches from: the Whoosh full-text index plus the columns derived from
+the store, built atomically and kept in step with the store's change log.
 
 Layout of `index_dir`:
     CURRENT              name of the live build directory (replaced atomically with os.replace)
-    build-<time>-<pid>/  Whoosh segments, readmodel.pickle (the snapshot at `marker`), MARKER
-The Whoosh segment holds each partner's folded terms (analysed by locator.search.analysis); a full
-build writes it from the read model's postings (through Whoosh's codec: see write_segment), so each
-text is analysed once. Searches never read the segments (iterating Whoosh's matchers costs tens of
-ms for a common word): they run on the read model loaded from the snapshot. The segments are the
-on-disk, incrementally updated Whoosh copy of the same terms and lexicon, for tools and checks.
+    build-<time>-<pid>/  Whoosh segments, columns.pickle (the other columns at `marker`), MARKER
+A full build writes the Whoosh segment from the read model's postings (see fulltext.write_segment),
+so each text is analysed once. A node loads its model from both (load_model): the columns file and
+the folded postings read from the Whoosh index, from which it derives the stemmed ones; then it
+follows the change log from the columns' marker.
 
 Several processes share one index_dir: incremental updates of the Whoosh segments are done by
 whichever process gets Whoosh's writer lock (others skip; the next poll catches up), and MARKER
 says up to which change the segments are current. Every process keeps its own read model current
-from the store (see Locator.refresh), so searches never wait on the shared writer.
+from the store (see keeper.ModelKeeper), so searches never wait on the shared writer. A node starting
+later reads the segments as updated (a changed partner's document in a later segment, its old one
+deleted) and replays the changes after the columns' marker from the store.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from sqlalchemy import select
 from whoosh import index as whoosh_index
-from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.system import pack_uint
 
 from locator.db import Database
 from locator.models import Change
-from locator.search.analysis import fold_terms
-from locator.search.readmodel import NAME_BOOST, Postings, ReadModel, doc_text, load_docs
+from locator.search.documents import load_docs
+from locator.search.fulltext import read_fold, schema, whoosh_fields, write_segment
+from locator.search.model import ReadModel
+from locator.search.postings import Postings
+from locator.search.snapshot import read_columns, write_columns
 from locator.store import last_change_id
 
+log = logging.getLogger(__name__)
+
 POINTER = "CURRENT"
-SNAPSHOT = "readmodel.pickle"
+SNAPSHOT = "columns.pickle"
 MARKER = "MARKER"
 KEEP_BUILDS = 2  # the live one and the one before (a process may still be reading it)
 
 
-def schema() -> Schema:
-    """One document per partner: its store id and its unstemmed, accent-folded terms (name terms
-    NAME_BOOST times). Stemmed terms are not stored: they are stem() of these (the read model
-    derives its recall postings the same way)."""
-    return Schema(
-        pid=ID(stored=True, unique=True),
-        fold=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),  # values are already analysed
-    )
-
-
-def whoosh_fields(doc: dict) -> dict[str, str]:
-    name, rest = doc_text(doc)
-    return {"pid": str(doc["id"]), "fold": " ".join(fold_terms(name) * NAME_BOOST + fold_terms(rest))}
-
-
-def write_segment(ix, pids: np.ndarray, fold: Postings) -> None:
-    """Write the whole index as one Whoosh segment straight from the read model's fold postings
-    (already analysed, sorted by term and row): the same segment add_document would make, without
-    Whoosh re-tokenising every document and sorting 4 million postings through its pool."""
-    writer = ix.writer()
+def load_model(build: Path) -> ReadModel | None:
+    """The model of a build directory: its columns plus the text postings read from its Whoosh
+    index; None when either is missing or unreadable (the caller builds anew)."""
+    columns = read_columns(build / SNAPSHOT)
+    if columns is None:
+        return None
+    lengths, avgdl, segment = columns.pop("text_lengths"), columns.pop("avgdl"), columns.pop("segment")
     try:
-        pid_field, fold_field = writer.schema["pid"], writer.schema["fold"]
-        perdoc, lengths = writer.perdocwriter, fold.lengths.astype(np.int64).tolist()
-        for docnum, (pid, length) in enumerate(zip(pids.tolist(), lengths)):
-            perdoc.start_doc(docnum)
-            perdoc.add_field("fold", fold_field, None, length)
-            perdoc.add_field("pid", pid_field, str(pid), 1)
-            perdoc.finish_doc()
-            writer.pool.add(("pid", str(pid).encode(), docnum, 1.0, b""))
-        writer.docnum = len(lengths)
-        writer._added = True
-        writer._flush_segment = lambda: _flush(writer, fold, fold_field, lengths)
-        writer.commit(merge=False)
-    except BaseException:
-        writer.cancel()
-        raise
+        terms, ptr, rows, tf = read_fold(whoosh_index.open_dir(str(build)), columns["pid"], segment)
+    except Exception as exc:  # a missing or damaged Whoosh index: rebuild rather than fail searches
+        log.warning("cannot read the Whoosh index in %s (%s: %s); building anew", build, type(exc).__name__, exc)
+        return None
+    return ReadModel.with_text(columns, Postings.weighted(terms, ptr, rows, tf, lengths, avgdl))
 
 
-def _flush(writer, fold: Postings, fold_field, lengths: list[int]) -> None:
-    """SegmentWriter._flush_segment, with the fold field's postings written from arrays."""
-    writer.perdocwriter.close()
-    fw = writer.fieldwriter
-    fw.start_field("fold", fold_field)
-    ptr, rows, freqs = fold.ptr.tolist(), fold.rows.tolist(), fold.freqs.astype(np.int64).tolist()
-    for i, term in enumerate(fold.terms):
-        fw.start_term(term.encode("utf-8"))
-        add = fw._postwriter.add_posting
-        for j in range(ptr[i], ptr[i + 1]):
-            tf = freqs[j]
-            add(rows[j], float(tf), pack_uint(tf), lengths[rows[j]])
-        fw.finish_term()
-    fw.finish_field()
-    pdr = writer.per_document_reader()
-    fw.add_postings(writer.schema, pdr, writer.pool.iter_postings())  # the pid field
-    pdr.close()
-    fw.close()
+def base_marker(build: Path) -> int | None:
+    """The change id a build's columns reflect (what a loaded model starts from), or None."""
+    columns = read_columns(build / SNAPSHOT)
+    return None if columns is None else int(columns["marker"])
 
 
 def current_dir(index_dir: str | Path) -> Path | None:
@@ -147,12 +113,13 @@ def build(db: Database, index_dir: str | Path) -> BuildReport:
         seconds["read_store"] = time.perf_counter() - t
         t = time.perf_counter()
         model = ReadModel.build(docs, marker)
-        model.save(build_dir / SNAPSHOT)
         seconds["read_model"] = time.perf_counter() - t
         t = time.perf_counter()
-        ix = whoosh_index.create_in(str(build_dir), schema())
-        write_segment(ix, model.pid, model.text["fold"])
+        segment = write_segment(whoosh_index.create_in(str(build_dir), schema()), model.pid, model.text["fold"])
         seconds["whoosh"] = time.perf_counter() - t
+        t = time.perf_counter()
+        write_columns(model, build_dir / SNAPSHOT, segment)
+        seconds["columns"] = time.perf_counter() - t
         _write_atomic(build_dir / MARKER, str(marker))
         _write_atomic(root / POINTER, build_dir.name)
     except BaseException:

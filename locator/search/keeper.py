@@ -21,7 +21,8 @@ from locator.config import Config
 from locator.db import Database
 from locator.errors import IndexUnavailable
 from locator.search import index
-from locator.search.readmodel import ReadModel, load_docs
+from locator.search.documents import load_docs
+from locator.search.model import ReadModel
 from locator.search.rebuild import build_in_child
 from locator.store import last_change_id
 
@@ -170,15 +171,15 @@ class ModelKeeper:
 
     def _load_or_build(self) -> None:
         build = index.current_dir(self.config.index_dir)
-        model = ReadModel.load(build / index.SNAPSHOT) if build is not None else None
+        model = index.load_model(build) if build is not None else None
         if model is None and build is not None:  # swapped and pruned meanwhile? take the newest
             build = index.current_dir(self.config.index_dir) or build
-            model = ReadModel.load(build / index.SNAPSHOT)
+            model = index.load_model(build)
         if model is None:  # none yet, or unreadable (older format, disk trouble): build from the store
             build = self._build_index()
             if build is None:
                 return
-            model = ReadModel.load(build / index.SNAPSHOT)
+            model = index.load_model(build)
         self._model, self._build = model, build
 
     def _build_index(self, only_if=lambda: True) -> Path | None:
@@ -236,12 +237,12 @@ class ModelKeeper:
 
         def stale() -> bool:
             build = index.current_dir(self.config.index_dir)
-            model = ReadModel.load(build / index.SNAPSHOT) if build is not None else None
+            marker = index.base_marker(build) if build is not None else None
             with self.db.session() as session:
-                return model is None or last_change_id(session) - model.marker > self.rebuild_delta
+                return marker is None or last_change_id(session) - marker > self.rebuild_delta
 
         build = self._build_index(only_if=stale)
-        model = ReadModel.load(build / index.SNAPSHOT) if build is not None else None
+        model = index.load_model(build) if build is not None else None
         if model is None:
             return False
         with self.db.session() as session:

@@ -20,7 +20,7 @@ from locator.search import index, ranking, retrieval
 from locator.search.analysis import fold_text
 from locator.search.query import FACETS, SearchQuery
 from locator.search.keeper import STORE_ERRORS, ModelKeeper
-from locator.search.readmodel import ReadModel
+from locator.search.model import ReadModel
 from locator.search.results import Location, NearestOffice, ResultItem, SearchResults
 from locator.store import partner_record
 

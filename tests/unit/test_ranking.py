@@ -125,7 +125,7 @@ def test_top_k_order_is_the_prefix_of_the_full_order(rows, sort, limit, rnd):
 
 
 def _office_model(points):
-    from locator.search.readmodel import ReadModel
+    from locator.search.model import ReadModel
 
     docs = [
         {"id": i + 1, "external_id": f"G{i}", "slug": f"g{i}", "name": f"G{i}", "description": "", "website": None,

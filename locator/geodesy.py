@@ -1,0 +1,110 @@
+"""Distances on the Earth, vectorised with numpy: great-circle (haversine) on the mean sphere, the
+exact WGS84 geodesic (Vincenty's inverse), and the longitude window of a spherical cap.
+
+Not pyproj: its bundled PROJ clashes with the system PROJ SpatiaLite loads (heap corruption at exit),
+so the geodesic is Vincenty's inverse in numpy, with geographiclib for the nearly antipodal points
+where Vincenty does not converge.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+WGS84_A, WGS84_F = 6378137.0, 1 / 298.257223563
+WGS84_B = WGS84_A * (1 - WGS84_F)
+EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
+# The great-circle distance on this sphere is within 0.6 % of the WGS84 geodesic: a distance this
+# close (relatively) to a bound needs the exact geodesic to decide.
+SPHERE_MARGIN = 0.01
+
+
+def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from one point to many, on the mean sphere."""
+    p1, p2 = np.radians(lat), np.radians(lats)
+    dphi = p2 - p1
+    dlmb = np.radians(lons - lon)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _vincenty_terms(su1, cu1, su2, cu2, lam):
+    """Vincenty's σ terms for reduced latitudes (sines, cosines) and longitude difference λ."""
+    sl, cl = np.sin(lam), np.cos(lam)
+    sin_sigma = np.sqrt((cu2 * sl) ** 2 + (cu1 * su2 - su1 * cu2 * cl) ** 2)
+    cos_sigma = su1 * su2 + cu1 * cu2 * cl
+    sigma = np.arctan2(sin_sigma, cos_sigma)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sin_alpha = np.where(sin_sigma > 0, cu1 * cu2 * sl / sin_sigma, 0.0)
+        cos2_alpha = 1 - sin_alpha**2
+        cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * su1 * su2 / cos2_alpha, 0.0)
+    return sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm
+
+
+def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Exact distances on the WGS84 ellipsoid (Vincenty, vectorised; sub-millimetre)."""
+    lats, lons = np.asarray(lats, dtype=np.float64), np.asarray(lons, dtype=np.float64)
+    if len(lats) == 0:
+        return np.zeros(0)
+    f = WGS84_F
+    u1 = np.arctan((1 - f) * np.tan(np.radians(lat)))
+    u2 = np.arctan((1 - f) * np.tan(np.radians(lats)))
+    big_l = np.radians(lons - lon)
+    big_l = (big_l + np.pi) % (2 * np.pi) - np.pi
+    su1, cu1, su2, cu2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
+    lam = big_l.copy()
+    active = np.arange(len(lats))
+    for _ in range(60):  # each pass iterates only the points that have not converged yet
+        sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm = _vincenty_terms(
+            su1, cu1, su2[active], cu2[active], lam[active]
+        )
+        c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
+        new = big_l[active] + (1 - c) * f * sin_alpha * (
+            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
+        )
+        moved = np.abs(new - lam[active]) >= 1e-12
+        lam[active] = new
+        active = active[moved]
+        if len(active) == 0:
+            break
+    converged = np.ones(len(lats), dtype=bool)
+    converged[active] = False
+    sin_sigma, cos_sigma, sigma, _, cos2_alpha, cos_2sm = _vincenty_terms(su1, cu1, su2, cu2, lam)
+    u_sq = cos2_alpha * (WGS84_A**2 - WGS84_B**2) / WGS84_B**2
+    a_ = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
+    b_ = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
+    delta_sigma = b_ * sin_sigma * (
+        cos_2sm + b_ / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2) - b_ / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2))
+    )
+    metres = WGS84_B * a_ * (sigma - delta_sigma)
+    for i in np.flatnonzero(~converged):  # nearly antipodal: Vincenty does not converge
+        from geographiclib.geodesic import Geodesic
+
+        metres[i] = Geodesic.WGS84.Inverse(lat, lon, float(lats[i]), float(lons[i]))["s12"]
+    return metres / 1000.0
+
+
+def lon_window(lat: float, radius_km: float) -> float | None:
+    """Half-width in degrees of longitude of the spherical cap of radius_km around a point at `lat`
+    (with a safety margin), or None when the cap reaches a pole or half the globe (no window)."""
+    angle = radius_km / EARTH_RADIUS_KM  # radians
+    if angle >= np.pi / 2 or abs(lat) + np.degrees(angle) >= 89.0:
+        return None
+    ratio = np.sin(angle) / np.cos(np.radians(lat))
+    if ratio >= 1.0:
+        return None
+    return float(np.degrees(np.arcsin(ratio))) * 1.01 + 0.01
+
+
+def lat_band_deg(radius_km: float) -> float:
+    """Half-height in degrees of latitude of a band holding every point within radius_km (a degree of
+    latitude is at least 110.5 km on the ellipsoid), with the sphere's margin."""
+    return radius_km * (1 + SPHERE_MARGIN) / 110.5 + 0.01
+
+
+def in_lon_window(lons: np.ndarray, lon: float, window: float) -> np.ndarray:
+    """Mask of longitudes within `window` degrees of `lon`, across the antimeridian too."""
+    west, east = lon - window, lon + window
+    if west < -180.0:  # across the antimeridian: two ranges
+        return (lons <= east) | (lons >= west + 360.0)
+    if east > 180.0:
+        return (lons >= west) | (lons <= east - 360.0)
+    return (lons >= west) & (lons <= east)

@@ -1,0 +1,199 @@
+"""The columnar in-memory read model every process searches: partner attributes as numpy rows and
+CSR arrays, office coordinates, service areas and the postings of the analysed text.
+
+Rows are append-only: a changed partner gets a new row and its old row dies, so a delta never
+rewrites the base arrays in place. A model is never mutated after construction; `with_docs`
+returns a new one and the keeper swaps the reference.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable
+
+import numpy as np
+
+from locator.search.analysis import fold_text, stem
+from locator.search.columns import Csr, Records
+from locator.search.documents import CSR_KINDS, LIST_KINDS, doc_fold_terms, doc_terms, record
+from locator.search.postings import Postings
+
+
+@dataclass
+class ReadModel:
+    marker: int  # the store's change id this model reflects
+    pid: np.ndarray  # store id per row
+    alive: np.ndarray
+    published: np.ndarray
+    select: np.ndarray  # track == select
+    completeness: np.ndarray  # 0..100, float32
+    records: Records
+    csr: dict[str, Csr]
+    off_ptr: np.ndarray  # row → its offices (with coordinates) in the office arrays
+    off_lat: np.ndarray
+    off_lon: np.ndarray
+    areas: dict[int, Any]  # row → shapely geometry of its service area
+    text: dict[str, Postings]  # "stem" (recall) and "fold" (unstemmed, accent-folded: fuzzy)
+
+    @property
+    def size(self) -> int:
+        return len(self.pid)
+
+    def audience(self, audience: str) -> tuple[np.ndarray, int]:
+        """(read-only mask of the rows `audience` sees, their number): the public sees live published
+        rows, sellers every live row. Whatever a search counts, it counts within these."""
+        return self._sellers if audience == "seller" else self._public
+
+    @cached_property
+    def _public(self) -> tuple[np.ndarray, int]:
+        return _frozen(self.alive & self.published)
+
+    @cached_property
+    def _sellers(self) -> tuple[np.ndarray, int]:
+        return _frozen(self.alive.copy())
+
+    @cached_property
+    def off_row(self) -> np.ndarray:
+        return np.repeat(np.arange(self.size, dtype=np.int32), np.diff(self.off_ptr))
+
+    @cached_property
+    def lat_order(self) -> np.ndarray:
+        return np.argsort(self.off_lat, kind="stable")
+
+    @cached_property
+    def lat_sorted(self) -> np.ndarray:
+        return self.off_lat[self.lat_order]
+
+    @cached_property
+    def lon_by_lat(self) -> np.ndarray:
+        return self.off_lon[self.lat_order]
+
+    @cached_property
+    def row_of_pid(self) -> dict[int, int]:
+        alive = np.flatnonzero(self.alive)
+        return dict(zip(self.pid[alive].tolist(), alive.tolist()))
+
+    @cached_property
+    def name_rank(self) -> np.ndarray:
+        """Rank of each row by (folded name, external id): the deterministic tie-break."""
+        keys = [(name.casefold(), ext) for name, ext in zip(self.records.names, self.records.ids)]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[order] = np.arange(len(keys))
+        return rank
+
+    @cached_property
+    def area_tree(self):
+        from shapely import STRtree
+
+        rows = sorted(r for r in self.areas if self.alive[r])
+        return rows, STRtree([self.areas[r] for r in rows]) if rows else None
+
+    @cached_property
+    def suggest_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted folded names and name words of live rows, with their rows (prefix search)."""
+        keys, rows = [], []
+        for row in np.flatnonzero(self.alive).tolist():
+            folded = fold_text(self.records.names[row])
+            words = folded.split()
+            for key in {folded, *(" ".join(words[i:]) for i in range(1, len(words)))}:
+                keys.append(key)
+                rows.append(row)
+        order = np.argsort(np.array(keys, dtype=object)) if keys else np.zeros(0, dtype=np.int64)
+        return np.array(keys, dtype=str)[order] if keys else np.array([], dtype=str), np.array(rows, dtype=np.int64)[order]
+
+    # -- construction
+
+    @classmethod
+    def build(cls, docs: list[dict[str, Any]], marker: int) -> "ReadModel":
+        parts = columns_of(docs)
+        fold = Postings.build([doc_fold_terms(d) for d in docs], parts["published"])
+        return cls(
+            marker=marker,
+            pid=parts["pid"],
+            alive=np.ones(len(docs), dtype=bool),
+            published=parts["published"],
+            select=parts["select"],
+            completeness=parts["completeness"],
+            records=parts["records"],
+            csr={kind: Csr.from_lists(lists) for kind, lists in parts["lists"].items()},
+            off_ptr=parts["off_ptr"],
+            off_lat=parts["off_lat"],
+            off_lon=parts["off_lon"],
+            areas=parts["areas"],
+            text={"stem": fold.mapped(stem), "fold": fold},
+        )
+
+    def with_docs(self, docs: list[dict[str, Any]], changed: Iterable[int], marker: int) -> "ReadModel":
+        """A new model where the partners `changed` (store ids) are replaced by `docs` (absent: deleted)."""
+        alive = self.alive.copy()
+        for pid in changed:
+            row = self.row_of_pid.get(pid)
+            if row is not None:
+                alive[row] = False
+        first = self.size
+        parts = columns_of(docs)
+        per_doc = [doc_terms(d) for d in docs]
+        areas = dict(self.areas)
+        areas.update({first + r: geom for r, geom in parts["areas"].items()})
+        return ReadModel(
+            marker=marker,
+            pid=np.concatenate([self.pid, parts["pid"]]),
+            alive=np.concatenate([alive, np.ones(len(docs), dtype=bool)]),
+            published=np.concatenate([self.published, parts["published"]]),
+            select=np.concatenate([self.select, parts["select"]]),
+            completeness=np.concatenate([self.completeness, parts["completeness"]]),
+            records=self.records + parts["records"],
+            csr={kind: self.csr[kind].appended(parts["lists"][kind]) for kind in CSR_KINDS},
+            off_ptr=np.concatenate([self.off_ptr, parts["off_ptr"][1:] + self.off_ptr[-1]]),
+            off_lat=np.concatenate([self.off_lat, parts["off_lat"]]),
+            off_lon=np.concatenate([self.off_lon, parts["off_lon"]]),
+            areas=areas,
+            text={f: self.text[f].appended(first, [d[f] for d in per_doc]) for f in ("stem", "fold")},
+        )
+
+    @classmethod
+    def with_text(cls, columns: dict[str, Any], fold: Postings) -> "ReadModel":
+        """A model of stored columns (see snapshot.py) and the folded postings (from the Whoosh
+        index); the stemmed postings derive from the folded ones, as in a build."""
+        return cls(**columns, text={"stem": fold.mapped(stem), "fold": fold})
+
+
+def _frozen(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    mask.flags.writeable = False
+    return mask, int(np.count_nonzero(mask))
+
+
+def columns_of(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The columnar pieces of a list of documents (rows in list order)."""
+    from geoalchemy2.shape import to_shape
+
+    lists: dict[str, list[list[str]]] = {kind: [] for kind in CSR_KINDS}
+    off_ptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    lat, lon, areas = [], [], {}
+    for row, doc in enumerate(docs):
+        for kind, column in LIST_KINDS.items():
+            lists[kind].append(list(doc.get(column) or []))
+        office_countries = [o["country"] for o in doc["offices"] if o["country"]]
+        served = list(doc.get("countries_served") or [])
+        lists["office_country"].append(office_countries)
+        lists["served"].append(served)
+        lists["country"].append(office_countries + served)
+        located = [o for o in doc["offices"] if o["lat"] is not None and o["lon"] is not None]
+        lat.extend(o["lat"] for o in located)
+        lon.extend(o["lon"] for o in located)
+        off_ptr[row + 1] = off_ptr[row] + len(located)
+        if doc.get("service_area") is not None:
+            areas[row] = to_shape(doc["service_area"])
+    return {
+        "pid": np.array([d["id"] for d in docs], dtype=np.int64),
+        "published": np.array([bool(d["published"]) for d in docs], dtype=bool),
+        "select": np.array([d["track"] == "select" for d in docs], dtype=bool),
+        "completeness": np.array([d.get("completeness") or 0 for d in docs], dtype=np.float32),
+        "records": Records.of([record(d) for d in docs]),
+        "lists": lists,
+        "off_ptr": off_ptr,
+        "off_lat": np.array(lat, dtype=np.float64),
+        "off_lon": np.array(lon, dtype=np.float64),
+        "areas": areas,
+    }
