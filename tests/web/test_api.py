@@ -113,7 +113,8 @@ def test_unknown_place_suggests_places(client):
     response, body = get(client, "/api/v1/search?near=Berlinn")
     assert response.status_code == 400
     assert body["error"]["code"] == "unknown_place" and body["error"]["field"] == "near"
-    assert isinstance(body["error"]["suggestions"], list)
+    assert body["error"]["suggestions"][0] == "Berlin, Germany"  # the nearest known name first
+    assert "Berlinn" in body["error"]["message"]
 
 
 def test_not_found_and_method_not_allowed(client):
