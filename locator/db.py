@@ -103,7 +103,6 @@ class Database:
         cfg = app.config["LOCATOR"]
         if self.engine is None:
             self.connect(cfg.database_url, cfg.spatialite_library)
-        app.extensions["locator.db"] = self
 
     def create_all(self) -> tuple[str | None, str]:
         """Create the store or upgrade it to the newest schema; (revision before, revision now)."""
