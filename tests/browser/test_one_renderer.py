@@ -53,6 +53,8 @@ def test_page_iframe_and_widget_say_the_same_sentence(site, host, watched, near,
     page.locator("partner-locator li.result").first.wait_for()
     in_widget = shadow_texts(page, "li.result .explain")
     assert on_page == in_iframe == in_widget == expected
+    where = ("in " if near == "Germany" else "near ") + near  # the count line names the place as the page's heading
+    assert where in shadow_texts(page, ".status")[0]
     screenshot(page, f"one-renderer-widget-{near.lower()}")
     assert w.errors == []
 

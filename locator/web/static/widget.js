@@ -393,7 +393,7 @@
       this._renderFilters(body.facets);
       var total = body.total;
       var location = body.query.location;
-      var where = location ? " near " + location.label : "";
+      var where = location ? (location.kind === "country" ? " in " : " near ") + location.label : "";  // as the page's heading
       this._status.textContent = total === 0
         ? "No partners found" + where + ". Try a larger radius or fewer filters."
         : total.toLocaleString("en") + (total === 1 ? " partner" : " partners") + where;
