@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from locator.search.model import ReadModel
+from locator.search.filters import FACETS
+from locator.search.readmodel import ReadModel
 
 # facet name → the filter it widens (same names in SearchQuery)
-FACET_FILTER = {f: f for f in ("language", "service", "segment", "type", "track", "country")}
+FACET_FILTER = {name: name for name in FACETS}
 
 
 def count(

@@ -136,13 +136,13 @@ class ModelKeeper:
         return report
 
     def close(self) -> None:
-        """Stop the follower (waiting for its current round) and drop the model."""
+        """Stop the follower (waiting a while for its current round) and drop the model; never waits
+        for a build in progress (the follower is a daemon thread and ends with the process)."""
         self._stop.set()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=10)
-        with self._lock:
-            self._model, self._build = None, None
+            thread.join(timeout=5)
+        self._model, self._build = None, None
 
     def _first_model(self) -> ReadModel:
         """The first model of this process: the snapshot on disk, else a build (in the caller's thread;

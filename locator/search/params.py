@@ -8,7 +8,8 @@ from typing import Any
 
 from locator import vocab
 from locator.errors import InvalidParameter
-from locator.search.query import FACETS, FILTERS, PARAMETERS, SORTS
+from locator.search.filters import FILTERS, Filter
+from locator.search.query import FACETS, PARAMETERS, SORTS
 
 MAX_PAGE = 1000
 MAX_NEAR_LENGTH = 200
@@ -19,9 +20,6 @@ VOCABULARIES_URL = "/api/v1/vocabularies"
 # Output options the API takes beside the search's parameters (SearchQuery: what to find; these: how to say it).
 OUTPUT_PARAMETERS = ("format", "geojson_features")
 GEOJSON_FEATURES = ("partners", "offices")
-# Filter names whose vocabulary has another name in locator.vocab.
-VOCAB_KIND = {"language": "language", "service": "service", "segment": "segment", "type": "type",
-              "country": "country", "certification": "certification"}
 
 
 def getlist(params: Any, name: str) -> list[str]:
@@ -72,14 +70,27 @@ def boolean(params: Any, name: str, default: bool) -> bool:
     raise InvalidParameter(f"{name} must be true or false (1 or 0)", field=name)
 
 
-def codes(params: Any, name: str, limit: int) -> tuple[str, ...]:
+def filter_value(params: Any, f: Filter, limit: int) -> tuple[str, ...] | str | None:
+    """A filter's value as SearchQuery holds it: the codes of a repeatable one, else one code or None."""
+    if f.repeatable:
+        return codes(params, f.name, limit, f.kind)
+    raw = single(params, f.name) or None
+    if raw is None:
+        return None
+    code = vocab.normalise_code(f.kind, raw)
+    if not vocab.is_valid(f.kind, code):
+        allowed = list(vocab.vocabulary(f.kind))
+        raise InvalidParameter(f"{f.name} must be one of {', '.join(allowed)}", field=f.name, allowed=allowed)
+    return code
+
+
+def codes(params: Any, name: str, limit: int, kind: str) -> tuple[str, ...]:
     """A repeatable filter: values repeated or comma-separated, normalised and checked."""
     values: list[str] = []
     for raw in getlist(params, name):
         values.extend(v for v in raw.split(",") if v.strip())
     if len(values) > limit:
         raise InvalidParameter(f"at most {limit} values for {name}", field=name)
-    kind = VOCAB_KIND[name]
     out = []
     for value in values:
         code = vocab.normalise_code(kind, value)
@@ -154,11 +165,7 @@ def parse(cls, params: Any, config, audience: str, strict: bool, allowed_extra: 
     if near and lat is not None:
         raise InvalidParameter("give near or lat/lon, not both", field="near")
     radius_km = number(params, "radius_km", float, 0.001, config.max_radius_km)
-    track = single(params, "track") or None
-    if track is not None:
-        track = track.lower()
-        if track not in vocab.TRACKS:
-            raise InvalidParameter(f"track must be one of {', '.join(vocab.TRACKS)}", field="track")
+    chosen = {f.name: filter_value(params, f, config.max_filter_values) for f in FILTERS}
     sort = (single(params, "sort") or "relevance").lower()
     if sort not in SORTS:
         raise InvalidParameter(f"sort must be one of {', '.join(SORTS)}", field="sort")
@@ -178,7 +185,6 @@ def parse(cls, params: Any, config, audience: str, strict: bool, allowed_extra: 
         lat=lat,
         lon=lon,
         radius_km=radius_km,
-        track=track,
         include_remote=boolean(params, "include_remote", True),
         sort=sort,
         page=page,
@@ -186,5 +192,5 @@ def parse(cls, params: Any, config, audience: str, strict: bool, allowed_extra: 
         facets=tuple(dict.fromkeys(facet_values)),
         explain=boolean(params, "explain", False),
         audience="seller" if audience == "seller" else "public",
-        **{name: codes(params, name, config.max_filter_values) for name in FILTERS},
+        **chosen,
     )

@@ -4,28 +4,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from locator.search import filters
+
 if TYPE_CHECKING:
     from locator.config import Config
 
-FILTERS = ("language", "service", "segment", "type", "country", "certification")
 SORTS = ("relevance", "distance", "completeness", "name")
-FACETS = ("language", "service", "segment", "type", "track", "country")
+FACETS = filters.FACETS
+
+
+def _with_filters(cls):
+    """One field per registered filter, after radius_km: a tuple of codes, or (not repeatable) one code or None."""
+    own = dict(cls.__annotations__)
+    cls.__annotations__.clear()
+    for name, hint in own.items():
+        cls.__annotations__[name] = hint
+        if name == "radius_km":
+            for f in filters.FILTERS:
+                cls.__annotations__[f.name] = "tuple[str, ...]" if f.repeatable else "str | None"
+                setattr(cls, f.name, () if f.repeatable else None)
+    return cls
 
 
 @dataclass(frozen=True)
+@_with_filters
 class SearchQuery:
+    """A search; its filter fields (language, service, ..., track) come from locator.search.filters."""
+
     q: str = ""
     near: str | None = None
     lat: float | None = None
     lon: float | None = None
     radius_km: float | None = None  # None: the configured default when a location is given
-    language: tuple[str, ...] = ()
-    service: tuple[str, ...] = ()
-    segment: tuple[str, ...] = ()
-    type: tuple[str, ...] = ()
-    country: tuple[str, ...] = ()
-    certification: tuple[str, ...] = ()
-    track: str | None = None
     include_remote: bool = True
     sort: str = "relevance"
     page: int = 1
@@ -45,6 +55,11 @@ class SearchQuery:
 
         return parse(cls, params, config, audience, strict, allowed_extra)
 
+    def values(self, name: str) -> tuple[str, ...]:
+        """A filter's chosen codes (none, one or several, whether or not it is repeatable)."""
+        value = getattr(self, name)
+        return value if isinstance(value, tuple) else (value,) if value else ()
+
     @property
     def has_location(self) -> bool:
         return bool(self.near) or self.lat is not None
@@ -59,6 +74,6 @@ class SearchQuery:
 
 
 PARAMETERS = (
-    "q", "near", "lat", "lon", "radius_km", *FILTERS, "track", "include_remote",
+    "q", "near", "lat", "lon", "radius_km", *filters.NAMES, "include_remote",
     "sort", "page", "per_page", "facets", "explain",
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from locator.search.params import GEOJSON_FEATURES
-from locator.search.query import FACETS, FILTERS, SORTS
+from locator.search.filters import FILTERS, Filter
+from locator.search.query import FACETS, SORTS
 from locator.web.schemas import SCHEMAS, ref
 
 ERROR = {"$ref": "#/components/responses/Error"}
@@ -18,7 +19,6 @@ def _param(name: str, schema: dict, description: str, required: bool = False, ex
 
 
 def search_parameters() -> list[dict]:
-    string = {"type": "string"}
     params = [
         _param("q", {"type": "string", "maxLength": 200}, "Free text: name, description, services (stemmed, accent-folded, typo-tolerant). Never parsed as query syntax."),
         _param("near", {"type": "string", "maxLength": 200}, "A place: city, 'City, Country', postal code with country, or a country name (then: partners with an office in or serving that country)."),
@@ -26,13 +26,8 @@ def search_parameters() -> list[dict]:
         _param("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude (WGS84); needs lat."),
         _param("radius_km", {"type": "number", "minimum": 0.001, "maximum": 20000}, "Radius around the location, exact on the WGS84 ellipsoid (default 100)."),
     ]
-    for name in FILTERS:
-        params.append(_param(name, {"type": "array", "items": string, "maxItems": 20},
-                             f"Filter on {name}: repeat or comma-separate values (OR within, AND across filters)."
-                             + (" Matches an office in, or service of, the country." if name == "country" else ""),
-                             explode=True))
+    params += [_filter_param(f) for f in FILTERS]
     params += [
-        _param("track", {"type": "string", "enum": ["select", "open"]}, "Partner track."),
         _param("include_remote", {"type": "boolean", "default": True}, "Also return partners serving the location without an office in the radius (serves_remotely: true)."),
         _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "Order of results; distance needs a location."),
         _param("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}, "1-based page."),
@@ -45,6 +40,18 @@ def search_parameters() -> list[dict]:
                "(its properties add `office` and `nearest`)."),
     ]
     return params
+
+
+def _filter_param(f: Filter) -> dict:
+    """A registered filter: an array of codes (repeat or comma-separate), or one code of a small vocabulary."""
+    from locator import vocab
+
+    if not f.repeatable:
+        return _param(f.name, {"type": "string", "enum": list(vocab.vocabulary(f.kind))},
+                      f"Filter by {f.label.lower()}; AND with the other filters. {f.note}".strip())
+    return _param(f.name, {"type": "array", "items": {"type": "string"}, "maxItems": 20},
+                  f"Filter by {f.label.lower()} ({f.kind} codes from /api/v1/vocabularies): repeat or comma-separate "
+                  f"values (OR within, AND across filters). {f.note}".strip(), explode=True)
 
 
 def _ok(description: str, schema: dict, geojson: bool = False) -> dict:

@@ -15,12 +15,11 @@ from werkzeug.datastructures import MultiDict
 from locator import vocab
 from locator.config import Config
 from locator.errors import LocatorError
+from locator.search.filters import FILTERS, NAMES, ON_PAGE
 from locator.search.query import PARAMETERS, SearchQuery
 from locator.search.results import Location, SearchResults
 
-FILTER_GROUPS = (("language", "Language"), ("service", "Services"), ("segment", "Customer segment"),
-                 ("type", "Partner type"), ("track", "Track"))
-PAGE_FACETS = ",".join(name for name, _ in FILTER_GROUPS)
+PAGE_FACETS = ",".join(f.name for f in ON_PAGE if f.faceted)
 RADII_KM = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
 SORTS = (("relevance", "Best match"), ("distance", "Distance"), ("completeness", "Profile completeness"),
          ("name", "Name"))
@@ -82,7 +81,12 @@ class SearchPage:
 
     @property
     def chosen_filters(self) -> int:
-        return sum(len(self.args.getlist(name)) for name in FILTER_NAMES)
+        return sum(len(self.args.getlist(name)) for name in NAMES)
+
+    @property
+    def off_page_filters(self) -> tuple[str, ...]:
+        """Filters without a group on the page (country, certification): the form keeps their values."""
+        return tuple(f.name for f in FILTERS if not f.on_page)
 
     @property
     def has_filter_values(self) -> bool:
@@ -107,9 +111,6 @@ class SearchPage:
         if self.chosen_filters:
             parts.append(f"{self.chosen_filters} filter{'' if self.chosen_filters == 1 else 's'}")
         return " · ".join(parts)
-
-
-FILTER_NAMES = (*(name for name, _ in FILTER_GROUPS), "country", "certification")
 
 
 def page_args(raw: MultiDict, drop: Iterable[str] = ()) -> MultiDict:
@@ -155,8 +156,7 @@ def parse(args: MultiDict, config: Config, audience: Literal["public", "seller"]
 
 
 def has_criteria(args: MultiDict) -> bool:
-    return any(args.get(k) for k in ("q", "near", "lat", "lon", *(name for name, _ in FILTER_GROUPS), "country",
-                                     "certification"))
+    return any(args.get(k) for k in ("q", "near", "lat", "lon", *NAMES))
 
 
 def run_search(locator: Any, args: MultiDict, config: Config, path: str,
@@ -183,14 +183,15 @@ def run_search(locator: Any, args: MultiDict, config: Config, path: str,
 
 
 def filter_groups(results: SearchResults, args: MultiDict) -> list[FilterGroup]:
+    """The page's filter groups (locator.search.filters: those shown on the page), options by count."""
     groups = []
-    for name, legend in FILTER_GROUPS:
-        counts = results.facets.get(name, {})
-        selected = args.getlist(name)
-        values = sorted(counts, key=lambda v: (-counts[v], vocab.label(name, v)))
+    for f in ON_PAGE:
+        counts = results.facets.get(f.name, {})
+        selected = args.getlist(f.name)
+        values = sorted(counts, key=lambda v: (-counts[v], vocab.label(f.kind, v)))
         values += [v for v in selected if v not in counts]
-        options = [Option(v, vocab.label(name, v), counts.get(v, 0), v in selected) for v in values]
-        groups.append(FilterGroup(name, legend, options, multiple=name != "track"))
+        options = [Option(v, vocab.label(f.kind, v), counts.get(v, 0), v in selected) for v in values]
+        groups.append(FilterGroup(f.name, f.legend, options, multiple=f.repeatable))
     return groups
 
 
@@ -224,9 +225,10 @@ def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience
             changed = MultiDict(args)
             changed["include_remote"] = "true"
             candidates.append(("Include partners that serve the area remotely", changed))
-    for name, legend in (*FILTER_GROUPS, ("country", "Country"), ("certification", "Certification")):
-        for value in ([] if name in locked else args.getlist(name)):
-            candidates.append((f"Drop the filter {legend}: {vocab.label(name, value)}", without_value(args, name, value)))
+    for f in FILTERS:
+        for value in ([] if f.name in locked else args.getlist(f.name)):
+            candidates.append((f"Drop the filter {f.label}: {vocab.label(f.kind, value)}",
+                               without_value(args, f.name, value)))
     if args.get("q"):
         changed = MultiDict(args)
         changed.poplist("q")
@@ -256,10 +258,10 @@ def why_empty(page: SearchPage) -> str:
         radius = query.radius_km if query.radius_km is not None else None
         where = page.place or results.location.label
         parts.append(f"within {radius:g} km of {where}" if radius else f"near {where}")
-    for name, legend in (*FILTER_GROUPS, ("country", "Country"), ("certification", "Certification")):
-        chosen = page.args.getlist(name)
+    for f in FILTERS:
+        chosen = page.args.getlist(f.name)
         if chosen:
-            parts.append(f"{legend.lower()} {' or '.join(vocab.label(name, v) for v in chosen)}")
+            parts.append(f"{f.label.lower()} {' or '.join(vocab.label(f.kind, v) for v in chosen)}")
     return "No partners " + (", ".join(parts) if parts else "are listed yet") + "."
 
 

@@ -11,15 +11,15 @@ from flask import Blueprint, Response, render_template, request, url_for
 from locator.errors import InvalidParameter
 from locator.web.context import services
 from locator.web.pages import search_screen
-from locator.web.search_view import FILTER_GROUPS
+from locator.search.filters import IN_WIDGET
 from locator.web.security import frameable, public_base_url
 
 bp = Blueprint("widget", __name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
 CONFIG_MARK = '/*LOCATOR_CONFIG*/{ "tileUrl": "", "tileAttribution": "" }'
-# Filters a widget or an embed can fix with `lock`.
-LOCKABLE = tuple(name for name, _ in FILTER_GROUPS)
+# Filters a widget or an embed can fix with `lock`: those the widget offers.
+LOCKABLE = tuple(f.name for f in IN_WIDGET)
 
 
 @lru_cache(maxsize=8)
@@ -44,14 +44,21 @@ def widget_js():
 
 def widget_config(cfg) -> dict:
     """What widget.js is told (its injected config): map tiles, and the page's radii, filters and their words."""
-    from locator import vocab
     from locator.web.search_view import RADII_KM
 
     return {"tileUrl": cfg.tile_url, "tileAttribution": cfg.tile_attribution,
             "radii": [{"value": r, "label": f"{r:,} km"} for r in RADII_KM if r <= cfg.max_radius_km],
             "defaultRadius": cfg.default_radius_km,
-            "filters": [{"name": name, "label": legend, "values": dict(vocab.vocabulary(name))}
-                        for name, legend in FILTER_GROUPS]}
+            "filters": widget_filters()}
+
+
+def widget_filters() -> list[dict]:
+    """The filters the widget offers (locator.search.filters), in its injected config: `label` is the
+    heading the page shows, `singular`/`plural` name one value or several, `values` code → label."""
+    from locator import vocab
+
+    return [{"name": f.name, "label": f.legend, "singular": f.label, "plural": f.plural, "multiple": f.repeatable,
+             "values": dict(vocab.vocabulary(f.kind))} for f in IN_WIDGET]
 
 
 @bp.get("/embed-host.js")
@@ -74,8 +81,8 @@ def embed():
     locked = embed_locks(request.args)
     # Locked filters have no control: their values (and the lock) ride along as hidden inputs of the form.
     kept = [("lock", name) for name in locked] + [(name, v) for name in locked for v in request.args.getlist(name) if v]
-    fixed = [(legend, [vocab.label(name, v) for raw in request.args.getlist(name) for v in raw.split(",") if v.strip()])
-             for name, legend in FILTER_GROUPS if name in locked]
+    fixed = [(f.legend, [vocab.label(f.kind, v) for raw in request.args.getlist(f.name) for v in raw.split(",") if v.strip()])
+             for f in IN_WIDGET if f.name in locked]
     return search_screen("embed.html", url_for("widget.embed"), locked=locked, seller=False, link_target="_blank",
                          show_map=show_map, form_hidden={"map": "true"} if show_map else {}, locked_hidden=kept,
                          locked_filters=[(legend, values) for legend, values in fixed if values])
@@ -98,14 +105,13 @@ def docs():
     attrs = widget_attributes(request.args) if request.args else {"near": "Berlin", "per-page": "5"}
     theme = widget_theme(request.args)
     page = render_template("widget/index.html", base=base, attrs=attrs, theme=theme, theme_fields=THEME, fonts=FONTS,
-                           attribute_order=WIDGET_ATTRIBUTES, script_snippet=script_snippet(base, attrs, theme),
+                           attribute_order=WIDGET_ATTRIBUTES, filters=IN_WIDGET, script_snippet=script_snippet(base, attrs, theme),
                            iframe_snippet=iframe_snippet(base, attrs), vocab=vocab)
     # The same for everyone; the base comes from the host when public_url is empty, hence Vary: Host.
     return Response(page, mimetype="text/html", headers={"Cache-Control": "public, max-age=300", "Vary": "Host"})
 
 
-WIDGET_ATTRIBUTES = ("q", "near", "radius-km", "language", "service", "segment", "type", "track", "per-page", "lock",
-                     "map")
+WIDGET_ATTRIBUTES = ("q", "near", "radius-km", *(f.name for f in IN_WIDGET), "per-page", "lock", "map")
 # The configurator's theme controls: parameter, the widget's CSS custom property, its default, label.
 THEME = (("accent", "--pl-accent", "#5a2ca0", "Accent (buttons, links)"), ("text-color", "--pl-text", "#1f1f29", "Text"),
          ("background", "--pl-background", "#ffffff", "Background"), ("border-color", "--pl-border", "#d5d5de", "Borders"),
