@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from locator.search.filters import FACETS
-from locator.search.readmodel import ReadModel
+from locator.search.model import ReadModel
 
 # facet name → the filter it widens (same names in SearchQuery)
 FACET_FILTER = {name: name for name in FACETS}

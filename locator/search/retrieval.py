@@ -10,20 +10,15 @@ import numpy as np
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 
+from locator.geodesy import SPHERE_MARGIN, geodesic_km, haversine_km, in_lon_window, lat_band_deg, lon_window
 from locator.search.analysis import fold_terms, stem
+from locator.search.columns import ranges
 from locator.search.filters import FILTERS
+from locator.search.model import ReadModel
+from locator.search.postings import idf
 from locator.search.query import SearchQuery
-from locator.search.readmodel import ReadModel, idf
 from locator.search.results import Location
 
-# WGS84. (Not pyproj: its bundled PROJ clashes with the system PROJ SpatiaLite loads — heap
-# corruption at exit — so the geodesic is Vincenty's inverse in numpy, geographiclib as fallback.)
-WGS84_A, WGS84_F = 6378137.0, 1 / 298.257223563
-WGS84_B = WGS84_A * (1 - WGS84_F)
-EARTH_RADIUS_KM = 6371.0088
-# The great-circle distance on this sphere is within 0.6 % of the WGS84 geodesic; offices within
-# this relative band of the radius are decided by the exact geodesic.
-SPHERE_MARGIN = 0.01
 FUZZY_FACTOR = 0.5  # a fuzzy (edit distance) match counts half an exact one
 MAX_EXPANSIONS = 30
 
@@ -115,70 +110,6 @@ def visible(model: ReadModel, audience: str) -> np.ndarray:
 # ---------------------------------------------------------------- geography
 
 
-def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat), np.radians(lats)
-    dphi = p2 - p1
-    dlmb = np.radians(lons - lon)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-
-
-def _vincenty_terms(su1, cu1, su2, cu2, lam):
-    """Vincenty's σ terms for reduced latitudes (sines, cosines) and longitude difference λ."""
-    sl, cl = np.sin(lam), np.cos(lam)
-    sin_sigma = np.sqrt((cu2 * sl) ** 2 + (cu1 * su2 - su1 * cu2 * cl) ** 2)
-    cos_sigma = su1 * su2 + cu1 * cu2 * cl
-    sigma = np.arctan2(sin_sigma, cos_sigma)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sin_alpha = np.where(sin_sigma > 0, cu1 * cu2 * sl / sin_sigma, 0.0)
-        cos2_alpha = 1 - sin_alpha**2
-        cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * su1 * su2 / cos2_alpha, 0.0)
-    return sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm
-
-
-def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Exact distances on the WGS84 ellipsoid (Vincenty, vectorised; sub-millimetre)."""
-    lats, lons = np.asarray(lats, dtype=np.float64), np.asarray(lons, dtype=np.float64)
-    if len(lats) == 0:
-        return np.zeros(0)
-    f = WGS84_F
-    u1 = np.arctan((1 - f) * np.tan(np.radians(lat)))
-    u2 = np.arctan((1 - f) * np.tan(np.radians(lats)))
-    big_l = np.radians(lons - lon)
-    big_l = (big_l + np.pi) % (2 * np.pi) - np.pi
-    su1, cu1, su2, cu2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
-    lam = big_l.copy()
-    active = np.arange(len(lats))
-    for _ in range(60):  # each pass iterates only the points that have not converged yet
-        sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm = _vincenty_terms(
-            su1, cu1, su2[active], cu2[active], lam[active]
-        )
-        c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
-        new = big_l[active] + (1 - c) * f * sin_alpha * (
-            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
-        )
-        moved = np.abs(new - lam[active]) >= 1e-12
-        lam[active] = new
-        active = active[moved]
-        if len(active) == 0:
-            break
-    converged = np.ones(len(lats), dtype=bool)
-    converged[active] = False
-    sin_sigma, cos_sigma, sigma, _, cos2_alpha, cos_2sm = _vincenty_terms(su1, cu1, su2, cu2, lam)
-    u_sq = cos2_alpha * (WGS84_A**2 - WGS84_B**2) / WGS84_B**2
-    a_ = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
-    b_ = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
-    delta_sigma = b_ * sin_sigma * (
-        cos_2sm + b_ / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2) - b_ / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2))
-    )
-    metres = WGS84_B * a_ * (sigma - delta_sigma)
-    for i in np.flatnonzero(~converged):  # nearly antipodal: Vincenty does not converge
-        from geographiclib.geodesic import Geodesic
-
-        metres[i] = Geodesic.WGS84.Inverse(lat, lon, float(lats[i]), float(lons[i]))["s12"]
-    return metres / 1000.0
-
-
 @dataclass
 class Nearby:
     inside: np.ndarray  # row mask: an office within the radius (exact, WGS84)
@@ -197,20 +128,13 @@ def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) ->
     """Rows with an office within radius_km: a latitude band and longitude window, great-circle
     distances, and the exact geodesic for offices whose great-circle distance is too close to the
     radius to decide."""
-    half_band = radius_km * (1 + SPHERE_MARGIN) / 110.5 + 0.01
+    half_band = lat_band_deg(radius_km)
     lo, hi = np.searchsorted(model.lat_sorted, [lat - half_band, lat + half_band + 1e-12])
     offices = model.lat_order[lo:hi]
     lats, lons = model.lat_sorted[lo:hi], model.lon_by_lat[lo:hi]
     window = lon_window(lat, radius_km * (1 + SPHERE_MARGIN))
     if window is not None:
-        west, east = lon - window, lon + window
-        if west < -180.0:  # across the antimeridian: two ranges
-            near = (lons <= east) | (lons >= west + 360.0)
-        elif east > 180.0:
-            near = (lons >= west) | (lons <= east - 360.0)
-        else:
-            near = (lons >= west) & (lons <= east)
-        at = np.flatnonzero(near)
+        at = np.flatnonzero(in_lon_window(lons, lon, window))
         offices, lats, lons = offices[at], lats[at], lons[at]
     d = haversine_km(lat, lon, lats, lons)
     sure = d <= radius_km * (1 - SPHERE_MARGIN) - 0.001
@@ -224,18 +148,6 @@ def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) ->
     mask = np.zeros(model.size, dtype=bool)
     mask[rows] = True
     return Nearby(mask, rows, d[inside])
-
-
-def lon_window(lat: float, radius_km: float) -> float | None:
-    """Half-width in degrees of longitude of the spherical cap of radius_km around a point at `lat`
-    (with a safety margin), or None when the cap reaches a pole or half the globe (no window)."""
-    angle = radius_km / EARTH_RADIUS_KM  # radians
-    if angle >= np.pi / 2 or abs(lat) + np.degrees(angle) >= 89.0:
-        return None
-    ratio = np.sin(angle) / np.cos(np.radians(lat))
-    if ratio >= 1.0:
-        return None
-    return float(np.degrees(np.arcsin(ratio))) * 1.01 + 0.01
 
 
 def row_distances(model: ReadModel, rows: np.ndarray, lat: float, lon: float, exact: bool = False) -> np.ndarray:
@@ -254,8 +166,6 @@ def row_distances(model: ReadModel, rows: np.ndarray, lat: float, lon: float, ex
 
 def nearest_offices(model: ReadModel, rows: np.ndarray, lat: float, lon: float) -> dict[int, tuple[int, float]]:
     """row → (index into its located offices, exact geodesic km) of its nearest office, in one pass."""
-    from locator.search.readmodel import ranges
-
     rows = np.asarray(rows, dtype=np.int64)
     offices = ranges(model.off_ptr[rows], model.off_ptr[rows + 1])
     if len(offices) == 0:
