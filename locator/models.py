@@ -57,8 +57,6 @@ class Partner(Base):
     completeness_breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-    # Bumped on every write; the index follows the change log, this says which version it holds.
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     offices: Mapped[list["Office"]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="Office.position"

@@ -100,7 +100,7 @@ def apply_partners(
     new = [data for data, existing in pairs if existing is None]
     if new:
         rows = [
-            dict(partner_values(data), external_id=data["id"], version=1, slug=slugs.claim(_slug_base(data), None))
+            dict(partner_values(data), external_id=data["id"], slug=slugs.claim(_slug_base(data), None))
             for data in new
         ]
         # Core executemany: the ORM's bulk insert falls back to a statement per row on SQLite.
@@ -129,7 +129,7 @@ def _ids_of(session: Session, external_ids: list[str], chunk: int = 500) -> dict
 
 
 def partner_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored columns of a partner (not id, slug, version, offices) from a validated record."""
+    """The stored columns of a partner (not id, slug, offices) from a validated record."""
     values: dict[str, Any] = {name: data[name] for name in SCALAR_FIELDS if name in data}
     for name in LIST_FIELDS:
         values[name] = list(data.get(name) or [])
@@ -156,15 +156,14 @@ def _slug_base(data: Mapping[str, Any]) -> str:
 
 
 def _assign(session: Session, partner: Partner | None, data: Mapping[str, Any], slugs: SlugRegistry | None) -> Partner:
-    """Set every stored field of `partner` (a new one when None) from the record; bumps the version."""
+    """Set every stored field of `partner` (a new one when None) from the record."""
     created = partner is None
     if created:
-        partner = Partner(external_id=data["id"], version=0)
+        partner = Partner(external_id=data["id"])
         session.add(partner)
     for name, value in partner_values(data).items():
         setattr(partner, name, value)
     partner.offices = [Office(**office_values(i, o)) for i, o in enumerate(data.get("offices") or [])]
-    partner.version = (partner.version or 0) + 1
     base = _slug_base(data)
     if created or not partner.slug or not partner.slug.startswith(base):
         if slugs is not None:
