@@ -1,24 +1,21 @@
 """Geocoding offices at import: each distinct address once, results written into the office dict."""
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable
 
 from locator.ingest.report import ImportReport
 from locator.untrusted import quote
 
+if TYPE_CHECKING:
+    from locator.geocoding import Geocoder
+
 KEY_FIELDS = ("address", "city", "region", "postal_code", "country")
-
-
-class GeocoderLike(Protocol):
-    gazetteer: Any  # locator.addresses.Places: what derivations use to recognise place names
-
-    def geocode_office(self, office: dict, *, remember: bool = True) -> Any: ...  # Location | None
 
 
 class OfficeGeocoder:
     """Places validated offices without coordinates; `remember=False` (a dry run) leaves the geocode cache as it is."""
 
-    def __init__(self, geocoder: GeocoderLike | Callable[[], GeocoderLike] | None, report: ImportReport,
+    def __init__(self, geocoder: "Geocoder | Callable[[], Geocoder] | None", report: ImportReport,
                  *, remember: bool = True):
         self._geocoder = geocoder  # or a factory, called the first time an office needs it
         self.report = report
@@ -26,7 +23,7 @@ class OfficeGeocoder:
         self.cache: dict[tuple, Any] = {}
 
     @property
-    def geocoder(self) -> GeocoderLike | None:
+    def geocoder(self) -> "Geocoder | None":
         if callable(self._geocoder) and not hasattr(self._geocoder, "geocode_office"):
             self._geocoder = self._geocoder()
         return self._geocoder
@@ -43,9 +40,7 @@ class OfficeGeocoder:
             self.report.warning(row, partner_id, path, "no geocoder configured; office kept without coordinates")
             return False
         if key not in self.cache:
-            query = dict(zip(KEY_FIELDS, key))
-            self.cache[key] = (self.geocoder.geocode_office(query) if self.remember
-                               else self.geocoder.geocode_office(query, remember=False))
+            self.cache[key] = self.geocoder.geocode_office(dict(zip(KEY_FIELDS, key)), remember=self.remember)
         location = self.cache[key]
         if location is None:
             text = ", ".join(str(v) for v in key if v)

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from locator.ingest.formats import FORMATS, Format, detect_format
-from locator.ingest.geocode import GeocoderLike, OfficeGeocoder
+from locator.ingest.geocode import OfficeGeocoder
 from locator.ingest.readers import Rows
 from locator.ingest.report import ImportReport
 from locator.ingest.schema import validate_records
 from locator.models import Partner
 from locator.store import SlugRegistry, apply_partners, existing_partners, same_record
+
+if TYPE_CHECKING:
+    from locator.geocoding import Geocoder
 
 __all__ = ["FORMATS", "detect_format", "import_path", "write_records"]
 
@@ -37,7 +40,7 @@ def import_path(
     session: Session,
     path: str | Path,
     *,
-    geocoder: GeocoderLike | Callable[[], GeocoderLike] | None,
+    geocoder: "Geocoder | Callable[[], Geocoder] | None",
     fmt: str = "auto",
     dry_run: bool = False,
     partial: bool = False,
