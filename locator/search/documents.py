@@ -12,14 +12,9 @@ from sqlalchemy.orm import Session
 from locator import vocab
 from locator.models import Office, Partner
 from locator.search.analysis import fold_terms, stem
+from locator.search.filters import LIST_COLUMNS
 
-LIST_KINDS = {
-    "language": "languages",
-    "service": "services",
-    "segment": "segments",
-    "type": "types",
-    "certification": "certifications",
-}
+LIST_KINDS = LIST_COLUMNS  # filter → its Partner list column, held as CSR rows (see locator.search.filters)
 # country: an office in it or serving it; office_country / served: each side alone.
 CSR_KINDS = (*LIST_KINDS, "country", "office_country", "served")
 NAME_BOOST = 3  # a name term counts as this many description terms
@@ -29,11 +24,11 @@ DESCRIPTION_SNIPPET = 300
 def load_docs(session: Session, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """Partners (with offices) as plain dicts, read with Core queries (no ORM objects: fast at 100k)."""
     p, o = Partner.__table__, Office.__table__
-    cols = [
+    cols = list(dict.fromkeys([  # (a filter's column may be one of these already)
         p.c.id, p.c.external_id, p.c.slug, p.c.name, p.c.description, p.c.website, p.c.logo_url,
         p.c.track, p.c.published, p.c.completeness, p.c.internal, p.c.industries, p.c.countries_served,
         p.c.service_area, *(p.c[column] for column in LIST_KINDS.values()),
-    ]
+    ]))
     office_cols = [o.c.partner_id, o.c.label, o.c.city, o.c.country, o.c.lat, o.c.lon]
     chunks: list[list[int] | None] = [None]
     if ids is not None:

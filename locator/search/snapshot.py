@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from locator.search.columns import Csr
+from locator.search.documents import CSR_KINDS
 from locator.search.model import ReadModel
 
 VERSION = 4  # 4: no postings here (they are read from the Whoosh index)
@@ -39,6 +40,8 @@ def read_columns(path: Path) -> dict[str, Any] | None:
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
         return None
     if not isinstance(state, dict) or state.pop("version", None) != VERSION:
+        return None
+    if set(state.get("csr", ())) != set(CSR_KINDS):  # written with other filters (one added or removed): build anew
         return None
     from shapely import from_wkb
 

@@ -147,3 +147,23 @@ def test_the_configurator_offers_the_widget_filters(client):
     for f in IN_WIDGET:  # the lock's label and the select's label are the filter's
         assert client.get(f"/widget?{f.name}={first_code(f)}&lock={f.name}").status_code == 200
     assert client.get("/embed?lock=country").status_code == 400  # a filter the widget does not offer is no lock
+
+
+def test_an_index_written_with_other_filters_is_built_anew(tmp_path):
+    """A snapshot whose CSR columns are not the registry's (a filter added since) is not loaded."""
+    import pickle
+
+    import numpy as np
+
+    from locator.search.documents import CSR_KINDS
+    from locator.search.snapshot import VERSION, read_columns
+
+    def written(kinds) -> object:
+        path = tmp_path / f"{len(kinds)}.pickle"
+        empty = ([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
+        path.write_bytes(pickle.dumps({"version": VERSION, "csr": {k: empty for k in kinds}, "areas": {},
+                                       "text_lengths": []}))
+        return read_columns(path)
+
+    assert set(written(CSR_KINDS)["csr"]) == set(CSR_KINDS)
+    assert written([k for k in CSR_KINDS if k != FILTERS[0].name]) is None
