@@ -20,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from locator.config import ROOT
-from locator.search.results import Location
+from locator.geocoding.location import Location
 
 CACHE_DIR = ROOT / "instance"
 SIMILAR_MIN_POPULATION = 15000  # "did you mean" offers towns this big or bigger (by main name)

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from locator.config import Config
 from locator.db import Database
+
+if TYPE_CHECKING:
+    from locator.geocoding import Geocoder
+    from locator.search.locator import Locator
 
 
 class Services:
@@ -13,13 +18,13 @@ class Services:
         self.db = db or Database(self.config.database_url, self.config.spatialite_library)
 
     @cached_property
-    def geocoder(self):
-        from locator.geocoding import Geocoder
+    def geocoder(self) -> Geocoder:
+        from locator.geocoding import geocoder_for
 
-        return Geocoder(self.config, self.db)
+        return geocoder_for(self.config, self.db)
 
     @cached_property
-    def locator(self):
+    def locator(self) -> Locator:
         from locator.search.locator import Locator
 
         return Locator(self.config, self.db, self.geocoder)

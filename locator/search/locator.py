@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from locator import vocab
 from locator.config import Config
 from locator.db import Database
-from locator.errors import StoreUnavailable, UnknownPlace
+from locator.errors import StoreUnavailable
+from locator.geocoding import Geocoder, Location, find_place
 from locator.models import Partner
 from locator.search import facets as facet_counts
 from locator.search import index, ranking, retrieval
@@ -21,7 +22,7 @@ from locator.search.analysis import fold_text
 from locator.search.query import FACETS, SearchQuery
 from locator.search.keeper import STORE_ERRORS, ModelKeeper
 from locator.search.model import ReadModel
-from locator.search.results import Location, NearestOffice, ResultItem, SearchResults
+from locator.search.results import NearestOffice, ResultItem, SearchResults
 from locator.store import partner_record
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ EXACT_SORT_MARGIN = 0.02  # relative: spherical distances this close to the page
 
 
 class Locator:
-    def __init__(self, config: Config, db: Database, geocoder: Any):
+    def __init__(self, config: Config, db: Database, geocoder: Geocoder):
         self.config = config
         self.db = db
         self.geocoder = geocoder
@@ -96,11 +97,7 @@ class Locator:
             return Location(query.lat, query.lon, f"{query.lat:.5f}, {query.lon:.5f}", "coordinates", None, "point")
         if not query.near:
             return None
-        location = self.geocoder.geocode(query.near)
-        if location is None:
-            suggestions = list(self.geocoder.similar(query.near, limit=5))
-            raise UnknownPlace(f"unknown place {query.near!r}", field="near", suggestions=suggestions)
-        return location
+        return find_place(self.geocoder, query.near, field="near")
 
     def radius(self, query: SearchQuery, location: Location | None) -> float | None:
         """The radius searched: none without a location or for a country (its offices and servers)."""

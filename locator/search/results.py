@@ -1,18 +1,10 @@
-"""What a search returns: plain dataclasses that formatters (JSON, GeoJSON, HTML) turn into output."""
+"""What a search returns: plain dataclasses that the registered formats (locator.formats) and the pages turn into output."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Location:
-    lat: float
-    lon: float
-    label: str
-    source: str  # gazetteer | country | postal | nominatim | cache | coordinates
-    country: str | None = None
-    kind: str = "city"  # city | country | postal | address | point
+from locator.geocoding import Location  # the place searched (geocoding produces it)
 
 
 @dataclass

@@ -9,10 +9,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from locator import vocab
 from locator.auth import verify_token
+from locator import formats
 from locator.errors import InvalidParameter, NotFound, PayloadTooLarge, Unauthorized, UriTooLong
+from locator.geocoding import find_place
 from locator.search.params import OUTPUT_PARAMETERS, geojson_features
 from locator.search.query import SearchQuery
-from locator.web import formatters
 from locator.web.context import services
 
 bp = Blueprint("api", __name__)
@@ -47,11 +48,11 @@ def audience() -> str:
 def output_format() -> str:
     requested = request.args.get("format")
     if requested is not None:
-        if requested not in formatters.FORMATTERS:
-            raise InvalidParameter(f"format must be one of {', '.join(formatters.FORMATTERS)}", field="format")
+        if requested not in formats.API_FORMATS:
+            raise InvalidParameter(f"format must be one of {', '.join(formats.API_FORMATS)}", field="format")
         return requested
-    best = request.accept_mimetypes.best_match(["application/json", "application/geo+json"], "application/json")
-    return "geojson" if best == "application/geo+json" else "json"
+    by_mimetype = {formats.FORMATS[name].mimetype: name for name in formats.API_FORMATS}
+    return by_mimetype.get(request.accept_mimetypes.best_match(list(by_mimetype), "application/json"), "json")
 
 
 def cached_json(body, mimetype: str, who: str) -> Response:
@@ -73,7 +74,7 @@ def search():
         request.args, current_app.config["LOCATOR"], audience=who, strict=True, allowed_extra=OUTPUT_PARAMETERS
     )
     options = {"features": geojson_features(request.args)} if fmt == "geojson" else {}
-    body, mimetype = formatters.render(services().locator.search(query), fmt, **options)
+    body, mimetype = formats.render(services().locator.search(query), fmt, **options)
     return cached_json(body, mimetype, who)
 
 
@@ -103,8 +104,7 @@ def geocode():
         raise InvalidParameter("q is required", field="q")
     if len(text) > 200:
         raise InvalidParameter("q is longer than 200 characters", field="q")
-    query = SearchQuery(near=text)
-    location = services().locator.resolve(query)
+    location = find_place(services().geocoder, text, field="q")
     return cached_json({"q": text, "location": asdict(location)}, "application/json", "public")
 
 

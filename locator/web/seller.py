@@ -13,13 +13,15 @@ import itertools
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
 from locator import auth
 from locator.models import SellerToken
-from locator.web import search_view, seller_csv
+from locator.formats import render, seller_csv
+from locator.web import search_view
 from locator.web.context import services
 from locator.web.security import public_base_url
 from locator.web.jsonld import profile_head
@@ -135,7 +137,8 @@ def export():
     base_url = public_base_url()
     pages = seller_csv.result_pages(svc.locator, query)
     first = next(pages)
-    body = seller_csv.csv_text(seller_csv.export_rows(itertools.chain([first], pages), svc.db, base_url))
+    body, mimetype = render(itertools.chain([first], pages), "csv", records=partial(seller_csv.stored_records, svc.db),
+                            base_url=base_url, places=svc.geocoder.gazetteer)
     name = seller_csv.export_filename(query, first.location, first.query.get("radius_km"),
                                       datetime.now(timezone.utc).date())
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})

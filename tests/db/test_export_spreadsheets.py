@@ -86,6 +86,6 @@ def test_neutralise_quotes_every_formula_prefix(prefix):
 
 
 def test_the_seller_csv_uses_the_same_function():
-    from locator.web import seller_csv
+    from locator.formats import seller_csv
 
     assert seller_csv.neutralise is neutralise and seller_csv.FORMULA_PREFIXES is FORMULA_PREFIXES

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from locator.config import Config
-from locator.geocoding import Geocoder
+from locator.geocoding import geocoder_for
 from locator.ingest.importer import detect_format, import_path
 from locator.store import load_partners, slugify
 from tests.conftest import FIXTURES
@@ -17,7 +17,7 @@ CNCF = FIXTURES / "cncf_service_providers_2020.json"
 
 @pytest.fixture(scope="module")
 def geocoder():
-    return Geocoder(Config())
+    return geocoder_for(Config())
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from locator.geocoding import Geocoder
+from locator.geocoding import geocoder_for
 from locator.ingest.importer import import_path
 from locator.models import GeocodeCache
 from tests.db.ingest_support import counts, write_json
@@ -20,7 +20,7 @@ def cached(db) -> int:
 
 
 def test_a_dry_run_writes_nothing_anywhere_not_even_the_geocode_cache(nominatim, fresh_db, tmp_path):  # noqa: F811
-    geocoder = Geocoder(online_config(nominatim), fresh_db)
+    geocoder = geocoder_for(online_config(nominatim), fresh_db)
     path = write_json(tmp_path / "partners.json", [partner_data(id="N", offices=[STREET])])
 
     with fresh_db.session() as session:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from locator.config import Config
-from locator.geocoding import Geocoder
+from locator.geocoding import geocoder_for
 from locator.ingest.importer import detect_format, import_path
 from locator.models import Partner
 from locator.store import load_partners
@@ -20,7 +20,7 @@ RESELLERS = FIXTURES / "gitlab_resellers_2016.yml"
 
 @pytest.fixture(scope="module")
 def geocoder():
-    return Geocoder(Config())
+    return geocoder_for(Config())
 
 
 def km(lat1, lon1, lat2, lon2):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from locator.config import Config
-from locator.geocoding import Geocoder
+from locator.geocoding import geocoder_for
 from locator.ingest.importer import import_path
 from locator.store import load_partners
 from tests.conftest import FIXTURES
@@ -15,7 +15,7 @@ RESELLERS = FIXTURES / "gitlab_resellers_2016.yml"
 
 @pytest.fixture(scope="module")
 def geocoder():
-    return Geocoder(Config())
+    return geocoder_for(Config())
 
 
 def offices(session) -> dict[str, list]:

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from locator.config import Config
-from locator.gazetteer import fold, split_parts
-from locator.geocoding import Geocoder, get_gazetteer
+from locator.gazetteer import fold, get_gazetteer, split_parts
+from locator.geocoding import geocoder_for
 from tests.conftest import FIXTURES
 
 # Where the 18 addresses of GitLab's 2016 resellers really are (city centres), and their country.
@@ -204,7 +204,7 @@ def test_the_gazetteer_is_built_once_per_process():
 
 
 def test_geocoder_offline_uses_the_gazetteer_and_office_fields():
-    geocoder = Geocoder(Config(geocoder="offline"))
+    geocoder = geocoder_for(Config(geocoder="offline"))
     assert geocoder.geocode("Berlin, Deutschland").label == "Berlin, Germany"
     assert geocoder.geocode("Nowhere-in-particular 77") is None
     office = {"address": "Hauptstraße 5", "city": "Zurich", "postal_code": "8001", "country": "CH"}

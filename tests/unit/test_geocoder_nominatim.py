@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from locator.config import Config
-from locator.geocoding import Geocoder
+from locator.geocoding import geocoder_for
 from locator.models import GeocodeCache
 
 # What the fake Nominatim knows: query text -> one place, as /search?format=json&addressdetails=1 answers.
@@ -83,7 +83,7 @@ def online_config(server) -> Config:
 
 
 def test_nominatim_answer_is_used_then_served_from_the_cache(nominatim, fresh_db):
-    geocoder = Geocoder(online_config(nominatim), fresh_db)
+    geocoder = geocoder_for(online_config(nominatim), fresh_db)
     first = geocoder.geocode("Dorfstraße 7, Kleinkleckersdorf")
     assert first is not None
     assert (first.lat, first.lon, first.source, first.country) == (50.1234567, 9.7654321, "nominatim", "DE")
@@ -96,7 +96,7 @@ def test_nominatim_answer_is_used_then_served_from_the_cache(nominatim, fresh_db
     assert again is not None and (again.lat, again.lon, again.source) == (first.lat, first.lon, "cache")
     assert again.label == first.label and again.country == "DE"
     # a fresh Geocoder (another process, say) is served by the table, not by memory
-    other = Geocoder(online_config(nominatim), fresh_db).geocode("dorfstrasse 7 , Kleinkleckersdorf")
+    other = geocoder_for(online_config(nominatim), fresh_db).geocode("dorfstrasse 7 , Kleinkleckersdorf")
     assert other is not None and other.source == "cache"
     assert nominatim.hits["Dorfstraße 7, Kleinkleckersdorf"] == 1
     assert sum(nominatim.hits.values()) == 1
@@ -107,14 +107,14 @@ def test_nominatim_answer_is_used_then_served_from_the_cache(nominatim, fresh_db
 
 
 def test_a_miss_is_cached_too(nominatim, fresh_db):
-    geocoder = Geocoder(online_config(nominatim), fresh_db)
+    geocoder = geocoder_for(online_config(nominatim), fresh_db)
     assert geocoder.geocode("Nirgendwo 99, Qxland") is None
     assert geocoder.geocode("Nirgendwo 99, Qxland") is None
     assert nominatim.hits["Nirgendwo 99, Qxland"] == 1
 
 
 def test_the_country_is_sent_and_part_of_the_cache_key(nominatim, fresh_db):
-    geocoder = Geocoder(online_config(nominatim), fresh_db)
+    geocoder = geocoder_for(online_config(nominatim), fresh_db)
     found = geocoder.geocode("Rua Imaginária 100, Xurupitanga do Norte", country="BR")
     assert found is not None and found.country == "BR" and found.label == "Xurupitanga do Norte, Brazil"
     assert nominatim.requests[-1]["countrycodes"] == ["br"]
@@ -123,7 +123,7 @@ def test_the_country_is_sent_and_part_of_the_cache_key(nominatim, fresh_db):
 
 
 def test_places_the_gazetteer_knows_never_reach_the_server(nominatim):
-    geocoder = Geocoder(online_config(nominatim))  # no store: no cache
+    geocoder = geocoder_for(online_config(nominatim))  # no store: no cache
     for text in ("Berlin, Deutschland", "上海，中国", "Burbank/CA, USA", "Deutschland"):
         found = geocoder.geocode(text)
         assert found is not None and found.source in {"gazetteer", "country"}
@@ -132,7 +132,7 @@ def test_places_the_gazetteer_knows_never_reach_the_server(nominatim):
 
 
 def test_an_office_street_address_unknown_offline_goes_online(nominatim):
-    geocoder = Geocoder(online_config(nominatim))
+    geocoder = geocoder_for(online_config(nominatim))
     found = geocoder.geocode_office({"address": "Rua Imaginária 100, Xurupitanga do Norte", "country": "BR"})
     assert found is not None and found.source == "nominatim"
     assert nominatim.hits == Counter({"Rua Imaginária 100, Xurupitanga do Norte": 1})
@@ -140,7 +140,7 @@ def test_an_office_street_address_unknown_offline_goes_online(nominatim):
 
 
 def test_a_failing_service_gives_none_and_is_not_cached(nominatim, fresh_db):
-    geocoder = Geocoder(online_config(nominatim), fresh_db)
+    geocoder = geocoder_for(online_config(nominatim), fresh_db)
     nominatim.fail = True
     assert geocoder.geocode("Dorfstraße 7, Kleinkleckersdorf") is None
     nominatim.fail = False
@@ -152,5 +152,5 @@ def test_a_failing_service_gives_none_and_is_not_cached(nominatim, fresh_db):
 def test_offline_mode_never_calls_the_server(nominatim):
     config = online_config(nominatim)
     config.geocoder = "offline"
-    assert Geocoder(config).geocode("Dorfstraße 7, Kleinkleckersdorf") is None
+    assert geocoder_for(config).geocode("Dorfstraße 7, Kleinkleckersdorf") is None
     assert sum(nominatim.hits.values()) == 0

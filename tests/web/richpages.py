@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from locator.config import Config
 from locator.db import Database
-from locator.geocoding import Geocoder
+from locator.geocoding import geocoder_for
 from locator.ingest.importer import import_path
 from tests.conftest import FIXTURES
 from tests.factories import make_partner, office
@@ -23,7 +23,7 @@ def rich_pages_app(directory: Path, **overrides: Any) -> Iterator[tuple[Any, dic
     with pages_app(directory, xss=False, **overrides) as (app, slugs):
         db = Database(app.config["LOCATOR"].database_url)
         with db.session() as session:
-            report = import_path(session, FIXTURES / "gitlab_resellers_2016.yml", geocoder=Geocoder(Config()))
+            report = import_path(session, FIXTURES / "gitlab_resellers_2016.yml", geocoder=geocoder_for(Config()))
             assert not report.errors, report.text()
             slugs["mixed"] = make_partner(session, name="Mixed Direction Partner", description=ENGLISH_THEN_HEBREW,
                                           languages=["en", "he"], offices=[office(32.0853, 34.7818, city="Tel Aviv", country="IL")]).slug

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from locator.cli import main
 from locator.models import SellerToken
-from locator.web.seller_csv import FORMULA_PREFIXES, neutralise
+from locator.formats.seller_csv import FORMULA_PREFIXES, neutralise
 from tests.web.pagedata import SECRET, UNPUBLISHED_NAME
 from tests.web.webapp import pages_app
 

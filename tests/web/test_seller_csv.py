@@ -12,8 +12,8 @@ import pytest
 
 from locator.auth import create_token
 from locator.search.query import SearchQuery
-from locator.search.results import Location
-from locator.web.seller_csv import CSV_COLUMNS, FORMULA_PREFIXES, ascii_slug, export_filename
+from locator.geocoding import Location
+from locator.formats.seller_csv import CSV_COLUMNS, FORMULA_PREFIXES, ascii_slug, export_filename
 from tests.factories import make_partner, office
 from tests.web.webapp import pages_app
 

@@ -1,33 +1,19 @@
-"""Output formats of search results, registered by name (Nominatim's v1/format.py pattern)."""
+"""The API's JSON body of a search and its GeoJSON form (a FeatureCollection of the same results)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-from locator.search.results import SearchResults
-
-FORMATTERS: dict[str, tuple[str, Callable[[SearchResults], Any]]] = {}
-MIMETYPES = {"json": "application/json", "geojson": "application/geo+json"}
-
-
-def formatter(name: str):
-    def register(fn: Callable[[SearchResults], Any]):
-        FORMATTERS[name] = (MIMETYPES[name], fn)
-        return fn
-
-    return register
+from locator import vocab
+from locator.display import result_display
+from locator.search.results import NearestOffice, SearchResults
 
 
 def facet_labels(results: SearchResults) -> dict[str, dict[str, str]]:
     """Display labels of the facet codes (language and country names, vocabulary labels)."""
-    from locator.vocab import label
-
-    return {facet: {code: label(facet, code) for code in counts} for facet, counts in results.facets.items()}
+    return {facet: {code: vocab.label(facet, code) for code in counts} for facet, counts in results.facets.items()}
 
 
-@formatter("json")
 def as_json(results: SearchResults) -> dict[str, Any]:
-    from locator.display import result_display
-
     body = results.as_dict()
     for shown, item in zip(body["results"], results.results):
         shown["display"] = result_display(item, results.location)
@@ -36,7 +22,6 @@ def as_json(results: SearchResults) -> dict[str, Any]:
     return body
 
 
-@formatter("geojson")
 def as_geojson(results: SearchResults, features: str = "partners") -> dict[str, Any]:
     """A FeatureCollection: one Feature per result at its nearest office (null geometry without one), or
     with features="offices" one per located office of each result (`office` and `nearest` in its properties)."""
@@ -54,12 +39,6 @@ def as_geojson(results: SearchResults, features: str = "partners") -> dict[str, 
     return {"type": "FeatureCollection", "features": out, **body}
 
 
-def _feature(feature_id: str, office: Any, properties: dict[str, Any]) -> dict[str, Any]:
+def _feature(feature_id: str, office: NearestOffice | None, properties: dict[str, Any]) -> dict[str, Any]:
     geometry = {"type": "Point", "coordinates": [office.lon, office.lat]} if office is not None else None
     return {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": properties}
-
-
-def render(results: SearchResults, name: str, **options: Any) -> tuple[Any, str]:
-    """(body, mimetype) of results in the named format; `options` are the format's own (geojson: features)."""
-    mimetype, fn = FORMATTERS[name]
-    return fn(results, **options), mimetype

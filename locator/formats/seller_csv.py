@@ -2,7 +2,8 @@
 
 UTF-8 with a BOM (Excel reads BOM-less files in the local code page), display labels instead of codes,
 one column per fact (up to three contacts in their own columns), headers in words, and every cell
-neutralised so that a spreadsheet shows it as text, never runs it as a formula.
+neutralised so that a spreadsheet shows it as text, never runs it as a formula. Registered as the "csv"
+format (locator.formats): the seller view's export and `locator search --format csv` write it.
 """
 from __future__ import annotations
 
@@ -12,18 +13,19 @@ import re
 import unicodedata
 from dataclasses import replace
 from datetime import date
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from locator import vocab
+from locator.addresses import Places, street_address
+from locator.geocoding import Location
 from locator.models import Partner
 from locator.search.query import SearchQuery
-from locator.search.results import Location, ResultItem, SearchResults
+from locator.search.results import ResultItem, SearchResults
 from locator.spreadsheet import BOM, FORMULA_PREFIXES, neutralise  # noqa: F401 (FORMULA_PREFIXES: for callers)
 from locator.store import partner_record
-from locator.web.jsonld import street_address
 
 EXPORT_LIMIT = 10_000
 CONTACT_COLUMNS = 3  # contacts beyond these go, summarised, into "Other contacts"
@@ -37,6 +39,7 @@ CSV_COLUMNS = (
     *(f"Contact {n} {title}" for n in range(1, CONTACT_COLUMNS + 1) for _, title in CONTACT_FIELDS),
     "Other contacts", "Notes", "Profile URL",
 )
+Records = Callable[[list[str]], Mapping[str, Mapping[str, Any]]]  # slugs → their stored records (profiles)
 
 
 # ---------------------------------------------------------------- gathering the results
@@ -54,7 +57,7 @@ def result_pages(locator: Any, query: SearchQuery) -> Iterator[SearchResults]:
         query = replace(query, page=query.page + 1)
 
 
-def profiles(db: Any, slugs: list[str]) -> dict[str, dict[str, Any]]:
+def stored_records(db: Any, slugs: list[str]) -> dict[str, dict[str, Any]]:
     """Full records (offices with regions, email, phone, certifications ...) of the given partners, one query."""
     if not slugs:
         return {}
@@ -63,12 +66,13 @@ def profiles(db: Any, slugs: list[str]) -> dict[str, dict[str, Any]]:
         return {p.slug: partner_record(p) for p in session.scalars(stmt)}
 
 
-def export_rows(pages: Iterable[SearchResults], db: Any, base_url: str) -> Iterator[list[str]]:
-    """Data rows (neutralised) of the results, each joined with its stored record."""
+def export_rows(pages: Iterable[SearchResults], records: Records | None, base_url: str,
+                places: Places | None = None) -> Iterator[list[str]]:
+    """Data rows (neutralised) of the results, each joined with its stored record (page by page)."""
     for page in pages:
-        records = profiles(db, [item.slug for item in page.results])
+        stored = records([item.slug for item in page.results]) if records else {}
         for item in page.results:
-            yield csv_record(item, records.get(item.slug, {}), base_url)
+            yield csv_record(item, stored.get(item.slug, {}), base_url, places)
 
 
 # ---------------------------------------------------------------- one row
@@ -124,15 +128,15 @@ def _number(value: float | None, digits: int) -> str:
     return "" if value is None else Number(f"{value:.{digits}f}")
 
 
-def csv_record(item: ResultItem, record: Mapping[str, Any], base_url: str) -> list[str]:
-    """One partner's row, every cell neutralised."""
+def csv_record(item: ResultItem, record: Mapping[str, Any], base_url: str, places: Places | None = None) -> list[str]:
+    """One partner's row, every cell neutralised; `places` (the gazetteer) drops what the street line repeats."""
     internal = item.internal or {}
     office = shown_office(item, record)
     values = [
         item.name, item.id, _yes(item.published), vocab.label("track", item.track), _labels("type", item.types),
         _number(item.distance_km, 1), _yes(item.serves_remotely),
         place_line(office) if item.nearest_office else "",
-        office.get("label"), street_address(office), office.get("postal_code"), office.get("city"), office.get("region"),
+        office.get("label"), street_address(office, places), office.get("postal_code"), office.get("city"), office.get("region"),
         vocab.label("country", office["country"]) if office.get("country") else "",
         _number(office.get("lat"), 5), _number(office.get("lon"), 5),
         _labels("country", record.get("countries_served")), _labels("language", item.languages),
@@ -153,6 +157,13 @@ def csv_text(rows: Iterable[list[str]]) -> str:
     writer.writerow(CSV_COLUMNS)
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def as_csv(results: SearchResults | Iterable[SearchResults], *, records: Records | None = None, base_url: str = "",
+           places: Places | None = None) -> str:
+    """The file for one page of results or for several (an export's pages), rows joined with `records`."""
+    pages = [results] if isinstance(results, SearchResults) else results
+    return csv_text(export_rows(pages, records, base_url, places))
 
 
 # ---------------------------------------------------------------- the file name

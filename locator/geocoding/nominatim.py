@@ -1,5 +1,5 @@
-"""Place text -> Location: the offline gazetteer first, then (if switched on) Nominatim through geopy,
-its answers (misses too) kept in the GeocodeCache table. The only network code of the project."""
+"""The online backend: the gazetteer first, then Nominatim through geopy, its answers (misses too) kept
+in the store's GeocodeCache table. The only network code of the project."""
 from __future__ import annotations
 
 import logging
@@ -9,38 +9,31 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from locator.gazetteer import Gazetteer, fold, get_gazetteer, split_parts
+from locator.gazetteer import Gazetteer, split_parts
+from locator.geocoding.location import Location
+from locator.geocoding.offline import OfflineGeocoder
 from locator.models import GeocodeCache
-from locator.search.results import Location
 
 if TYPE_CHECKING:
     from locator.config import Config
     from locator.db import Database
 
-__all__ = ["Gazetteer", "Geocoder", "get_gazetteer", "fold"]
-
 log = logging.getLogger(__name__)
 MISS = "miss"  # GeocodeCache.source of a remembered miss
 
 
-class Geocoder:
+class NominatimGeocoder(OfflineGeocoder):
     def __init__(self, config: "Config", db: "Database | None" = None):
-        self.config = config
+        super().__init__(config)
         self.db = db
         self._online = None
         self._online_lock = threading.Lock()
 
-    @property
-    def gazetteer(self) -> Gazetteer:
-        return get_gazetteer(self.config.gazetteer_min_population)
-
     def geocode(self, text: str, country: str | None = None, *, remember: bool = True) -> Location | None:
         """`remember=False` reads the cache but never writes it (an import's dry run)."""
         text = (text or "").strip()
-        if not text:
-            return None
-        found = self.gazetteer.lookup(text, country)
-        if found is not None or self.config.geocoder != "nominatim":
+        found = super().geocode(text, country)
+        if found is not None or not text:
             return found
         code = self.gazetteer.country_code(country) if country else None
         key = f"{code or ''}|{', '.join(split_parts(text))}"[:300]
@@ -51,26 +44,6 @@ class Geocoder:
         if ok and remember:
             self._remember(key, found)
         return found
-
-    def geocode_office(self, office: dict, *, remember: bool = True) -> Location | None:
-        """The most specific of: the whole address, postal code + country, city + region + country, country."""
-        country = office.get("country") or None
-        whole = ", ".join(str(office[f]) for f in ("address", "city", "region", "postal_code") if office.get(f))
-        candidates = [
-            whole if office.get("address") else None,
-            f"{office['postal_code']}, {country}" if office.get("postal_code") and country else None,
-            ", ".join(str(office[f]) for f in ("city", "region") if office.get(f)) if office.get("city") else None,
-        ]
-        for text in candidates:
-            if text and (found := self.geocode(text, country, remember=remember)) is not None:
-                return found
-        return self.gazetteer.country_centre(self.gazetteer.country_code(country) or "") if country else None
-
-    def suggest(self, prefix: str, limit: int = 10) -> list[Location]:
-        return self.gazetteer.suggest(prefix, limit)
-
-    def similar(self, text: str, limit: int = 5) -> list[str]:
-        return self.gazetteer.similar(text, limit)
 
     # ---- Nominatim and its cache ------------------------------------------------------------------
 
