@@ -108,31 +108,41 @@ def read_fold(ix, pid: np.ndarray, segment: str) -> tuple[list[str], np.ndarray,
             live[list(leaf.all_doc_ids())] = True
             if leaf.segment().segment_id() == segment and n == len(pid):
                 docmap = np.arange(n, dtype=np.int64)
-                identity = bool(live.all())
             else:
                 row_of_pid = dict(zip(pid.tolist(), range(len(pid))))
                 docmap = np.array([row_of_pid.get(int(leaf.stored_fields(d)["pid"]), -1) if live[d] else -1
                                    for d in range(n)], dtype=np.int64)
-                identity = False
             docmap[~live] = -1
-            leaves.append((*_leaf_postings(leaf), docmap, identity))
-    if len(leaves) == 1 and leaves[0][-1]:  # the build's segment alone, nothing deleted: already in order
-        terms, counts, docnums, tf, _, _ = leaves[0]
+            leaves.append((*_leaf_postings(leaf), docmap))
+    all_terms = sorted(set(chain.from_iterable(leaf[0] for leaf in leaves)))
+    if len(leaves) == 1 and np.array_equal(leaves[0][4], np.arange(len(pid))):  # the build alone, intact
+        terms, counts, docnums, tf, _ = leaves[0]
         ptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(counts, out=ptr[1:])
         return terms, ptr, docnums.astype(np.int32), tf
-    all_terms = sorted(set(chain.from_iterable(leaf[0] for leaf in leaves)))
     term_id = {t: i for i, t in enumerate(all_terms)}
-    tids, rows, tfs = [], [], []
-    for terms, counts, docnums, tf, docmap, _ in leaves:
-        ids = np.repeat(np.array([term_id[t] for t in terms], dtype=np.int64), counts)
-        mapped = docmap[docnums]
-        keep = mapped >= 0
-        tids.append(ids[keep]), rows.append(mapped[keep]), tfs.append(tf[keep])
-    tid, row, freq = (np.concatenate(a) if a else np.zeros(0) for a in (tids, rows, tfs))
-    order = np.lexsort((row, tid))
-    ptr = np.searchsorted(tid[order], np.arange(len(all_terms) + 1)).astype(np.int64)
-    return all_terms, ptr, row[order].astype(np.int32), freq[order].astype(np.float32)
+    width = len(pid) + 1
+    parts = []  # per leaf: sorted keys (term id × width + row) of its live postings, and their frequencies
+    for terms, counts, docnums, tf, docmap in leaves:
+        rows = docmap[docnums]
+        keep = rows >= 0
+        keys = np.repeat(np.array([term_id[t] for t in terms], dtype=np.int64), counts)[keep] * width + rows[keep]
+        freqs = tf[keep]
+        mapped = docmap[docmap >= 0]
+        if not (np.diff(mapped) > 0).all():  # placed by pid: not in row order
+            order = np.argsort(keys, kind="stable")
+            keys, freqs = keys[order], freqs[order]
+        parts.append((keys, freqs))
+    parts.sort(key=lambda part: -len(part[0]))
+    keys, freqs = parts[0] if parts else (np.zeros(0, np.int64), np.zeros(0, np.float32))
+    if len(parts) > 1:  # merge the few postings of later segments into the build's (no full sort)
+        more = np.concatenate([k for k, _ in parts[1:]])
+        more_tf = np.concatenate([f for _, f in parts[1:]])
+        order = np.argsort(more, kind="stable")
+        at = np.searchsorted(keys, more[order])
+        keys, freqs = np.insert(keys, at, more[order]), np.insert(freqs, at, more_tf[order])
+    ptr = np.searchsorted(keys // width, np.arange(len(all_terms) + 1)).astype(np.int64)
+    return all_terms, ptr, (keys % width).astype(np.int32), freqs.astype(np.float32)
 
 
 def _leaf_postings(leaf) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
