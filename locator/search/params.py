@@ -8,8 +8,14 @@ from typing import Any
 
 from locator import vocab
 from locator.errors import InvalidParameter
-from locator.search.filters import FILTERS, Filter
-from locator.search.query import FACETS, PARAMETERS, SORTS
+from locator.search.filters import FACETS, FILTERS, NAMES, Filter
+
+SORTS = ("relevance", "distance", "completeness", "name")
+# Every parameter of a search, in the order responses echo them (SearchQuery has a field for each).
+PARAMETERS = (
+    "q", "near", "lat", "lon", "radius_km", *NAMES, "include_remote",
+    "sort", "page", "per_page", "facets", "explain",
+)
 
 MAX_PAGE = 1000
 MAX_NEAR_LENGTH = 200

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from locator.search import filters
+from locator.search.params import PARAMETERS, SORTS, parse  # noqa: F401 (SORTS: for callers)
 
 if TYPE_CHECKING:
     from locator.config import Config
 
-SORTS = ("relevance", "distance", "completeness", "name")
 FACETS = filters.FACETS
 
 
@@ -51,8 +51,6 @@ class SearchQuery:
         """Parse and validate request parameters (a MultiDict, or a mapping of str or list values).
 
         Raises InvalidParameter naming the field. `strict`: unknown parameters are errors too."""
-        from locator.search.params import parse
-
         return parse(cls, params, config, audience, strict, allowed_extra)
 
     def values(self, name: str) -> tuple[str, ...]:
@@ -71,9 +69,3 @@ class SearchQuery:
             if isinstance(v, tuple):
                 body[k] = list(v)
         return body
-
-
-PARAMETERS = (
-    "q", "near", "lat", "lon", "radius_km", *filters.NAMES, "include_remote",
-    "sort", "page", "per_page", "facets", "explain",
-)
