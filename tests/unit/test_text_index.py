@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from locator.search.analysis import fold_analyzer, fold_terms
-from locator.search.index import schema, whoosh_fields, write_segment
-from locator.search.readmodel import ReadModel
+from locator.search.fulltext import schema, whoosh_fields, write_segment
+from locator.search.model import ReadModel
 
 _ids = itertools.count(1)
 
@@ -168,7 +168,8 @@ def test_fast_folding_equals_the_whoosh_analyzer_chain(text):
 
 
 def test_stemmed_postings_derived_from_the_folded_equal_a_direct_build():
-    from locator.search.readmodel import Postings, doc_terms
+    from locator.search.documents import doc_terms
+    from locator.search.postings import Postings
 
     direct = Postings.build([doc_terms(d)["stem"] for d in DOCS])
     derived = ReadModel.build(DOCS, 0).text["stem"]
