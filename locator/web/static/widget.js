@@ -97,7 +97,7 @@
 
   class PartnerLocator extends HTMLElement {
     static get observedAttributes() {
-      return ["q", "near", "radius-km", "language", "service", "segment", "type", "track", "per-page", "lock", "map", "api"];
+      return ["q", "near", "radius-km"].concat(FILTERS.map(function (f) { return f.name; }), ["per-page", "lock", "map", "api"]);
     }
 
     constructor() {
