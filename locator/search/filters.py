@@ -38,6 +38,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("service", "services", "Service", "Services"),
     Filter("segment", "segments", "Customer segment", "Customer segments"),
     Filter("type", "types", "Partner type", "Partner types"),
+    Filter("industry", "industries", "Industry", "Industries"),
     Filter("track", "track", "Track", "Tracks", repeatable=False),
     Filter("country", None, "Country", "Countries", on_page=False, in_widget=False,
            note="Matches an office in, or service of, the country."),

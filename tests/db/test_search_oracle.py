@@ -14,6 +14,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 
 from locator.config import Config
+from locator.search.filters import FILTERS
 from locator.search.query import SearchQuery
 from locator.services import Services
 from locator.store import apply_partner
@@ -31,11 +32,13 @@ CITIES = [  # name for the geocoder, lat, lon, country
 LANGS, SERVICES = ["de", "fr", "en", "es", "pl", "ko", "nl"], ["implementation", "migration", "training", "kubernetes", "support"]
 SEGMENTS, TYPES = ["smb", "mid-market", "enterprise", "public-sector"], ["reseller-var", "gsi", "msp", "boutique-si"]
 CERTS = ["kcsp", "ktp", "aws-partner", "iso-27001"]
+INDUSTRIES = ["finance", "healthcare", "retail", "public"]
 COUNTRIES = sorted({c[3] for c in CITIES})
 
 
 def seeded_partners() -> list[dict]:
     rnd = random.Random(SEED)
+    industries = random.Random(SEED + 2)  # (its own stream: the other draws stay as they were)
     records = []
     for n in range(PARTNERS):
         offices = []
@@ -57,6 +60,7 @@ def seeded_partners() -> list[dict]:
             languages=rnd.sample(LANGS, rnd.randint(0, 3)), services=rnd.sample(SERVICES, rnd.randint(0, 3)),
             segments=rnd.sample(SEGMENTS, rnd.randint(0, 2)), types=rnd.sample(TYPES, rnd.randint(1, 2)),
             certifications=rnd.sample(CERTS, rnd.randint(0, 2)),
+            industries=industries.sample(INDUSTRIES, industries.randint(0, 2)),
             countries_served=rnd.sample(COUNTRIES, rnd.randint(0, 2)) if rnd.random() < 0.3 else [],
             service_area=area, offices=offices, published=rnd.random() < 0.85,
             description="x" * rnd.randint(0, 400), website=rnd.choice([None, "https://example.com"]),
@@ -74,7 +78,7 @@ def random_queries() -> list[SearchQuery]:
         filters = {}
         for name, values in rnd.sample(
             [("language", LANGS), ("service", SERVICES), ("segment", SEGMENTS), ("type", TYPES),
-             ("certification", CERTS), ("country", COUNTRIES)], rnd.choice([0, 0, 1, 1, 2, 3])
+             ("certification", CERTS), ("industry", INDUSTRIES), ("country", COUNTRIES)], rnd.choice([0, 0, 1, 1, 2, 3])
         ):
             filters[name] = tuple(rnd.sample(values, rnd.randint(1, 2)))
         city = rnd.choice(CITIES)
@@ -108,9 +112,8 @@ def oracle(query: SearchQuery, lat: float, lon: float, country: str | None) -> d
     for r in RECORDS:
         if query.audience == "public" and not r["published"]:
             continue
-        if any(set(getattr(query, f)) and not set(getattr(query, f)) & set(r[f + "s"]) for f in ("language", "service", "segment", "type")):
-            continue
-        if query.certification and not set(query.certification) & set(r["certifications"]):
+        lists = [f for f in FILTERS if f.repeatable and f.column]  # every list filter: OR within, AND across
+        if any(query.values(f.name) and not set(query.values(f.name)) & set(r[f.column]) for f in lists):
             continue
         countries = {o["country"] for o in r["offices"]} | set(r["countries_served"])
         if query.country and not set(query.country) & countries:

@@ -6,6 +6,8 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
+from locator import vocab
+from locator.search.filters import FILTERS
 from locator.search.params import OUTPUT_PARAMETERS
 from locator.search.query import PARAMETERS
 from locator.web.openapi import document
@@ -36,11 +38,11 @@ def test_search_parameters_match_the_parser(app):
     documented = {p["name"] for p in document()["paths"]["/api/v1/search"]["get"]["parameters"]}
     assert documented == set(PARAMETERS) | set(OUTPUT_PARAMETERS)
     client = app.test_client()
+    valid = {"lat": "1", "lon": "1", "sort": "name", "facets": "all", "format": "json", "include_remote": "1",
+             "explain": "1", "page": "1", "per_page": "5", "radius_km": "10", "q": "x", "near": "Berlin",
+             "geojson_features": "offices", **{f.name: next(iter(vocab.vocabulary(f.kind))) for f in FILTERS}}
     for name in documented:  # each documented parameter is accepted (with a valid value)
-        value = {"lat": "1", "lon": "1", "sort": "name", "track": "open", "facets": "all", "format": "json",
-                 "language": "de", "service": "training", "segment": "smb", "type": "msp", "country": "DE",
-                 "certification": "kcsp", "include_remote": "1", "explain": "1", "page": "1", "per_page": "5",
-                 "radius_km": "10", "q": "x", "near": "Berlin", "geojson_features": "offices"}[name]
+        value = valid[name]
         params = {name: value}
         if name in ("lat", "lon"):
             params = {"lat": "1", "lon": "1"}
