@@ -9,8 +9,9 @@ from locator.ingest.importer import import_path
 from locator.models import GeocodeCache
 from tests.db.ingest_support import counts, write_json
 from tests.factories import partner_data
-from tests.unit.test_geocoder_nominatim import nominatim, online_config  # noqa: F401 (nominatim is a fixture)
+from tests.unit import test_geocoder_nominatim as fake
 
+nominatim = fake.nominatim  # the fixture: a real local HTTP server answering like Nominatim
 STREET = {"label": "HQ", "address": "Dorfstraße 7", "city": "Kleinkleckersdorf"}  # known online only
 
 
@@ -19,8 +20,8 @@ def cached(db) -> int:
         return session.scalar(select(func.count()).select_from(GeocodeCache))
 
 
-def test_a_dry_run_writes_nothing_anywhere_not_even_the_geocode_cache(nominatim, fresh_db, tmp_path):  # noqa: F811
-    geocoder = geocoder_for(online_config(nominatim), fresh_db)
+def test_a_dry_run_writes_nothing_anywhere_not_even_the_geocode_cache(nominatim, fresh_db, tmp_path):
+    geocoder = geocoder_for(fake.online_config(nominatim), fresh_db)
     path = write_json(tmp_path / "partners.json", [partner_data(id="N", offices=[STREET])])
 
     with fresh_db.session() as session:
