@@ -3,11 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from locator.search.filters import FACETS
 from locator.search.model import ReadModel
-
-# facet name → the filter it widens (same names in SearchQuery)
-FACET_FILTER = {name: name for name in FACETS}
 
 
 def count(
@@ -19,7 +15,7 @@ def count(
     out: dict[str, dict[str, int]] = {}
     masks: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}  # facets without a filter share one
     for facet in wanted:
-        others = tuple(name for name in filters if name != FACET_FILTER[facet])
+        others = tuple(name for name in filters if name != facet)  # a facet widens the filter of its name
         if others not in masks:
             mask = base.copy()
             for name in others:
