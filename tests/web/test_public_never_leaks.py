@@ -48,12 +48,16 @@ def site(fresh_db, make_app):
     return make_app(fresh_db), slugs, raw
 
 
+API_DESCRIPTION = ("/api/openapi.json", "/api/docs")
+
+
 def assert_clean(body: str, where: str, unpublished_slug: str) -> None:
     assert SECRET not in body, where
     assert UNPUBLISHED_NAME not in body, where
     if unpublished_slug not in where:  # an error may echo the slug that was asked for
         assert unpublished_slug not in body, where
-    assert "channel_account_manager" not in body, where
+    if not where.startswith(API_DESCRIPTION):  # the API's description names the seller-only fields; no values
+        assert "channel_account_manager" not in body, where
 
 
 def test_no_public_route_leaks(site):
