@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -38,6 +39,8 @@ def percentiles(times: list[float]) -> dict[str, float]:
 
 def run(base: int, absorb: int, workdir: Path, python: str = sys.executable) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
+    for stale in [*workdir.glob("absorb.sqlite*"), workdir / "index"]:  # a fresh store and index each run
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
     locator_cli = [str(Path(python).parent / "locator")]
     env = dict(os.environ, LOCATOR_DATABASE_URL=f"sqlite:///{workdir / 'absorb.sqlite'}",
                LOCATOR_INDEX_DIR=str(workdir / "index"), LOCATOR_REBUILD_DELTA="5000")
