@@ -22,12 +22,17 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
+def start_cluster() -> PgCluster:
+    """A new throwaway PostgreSQL + PostGIS cluster, or skip (fail in CI) when PostgreSQL is missing."""
     try:
-        cluster = PgCluster().start()
+        return PgCluster().start()
     except ClusterUnavailable as exc:
         unavailable(str(exc))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = start_cluster()
     yield cluster
     cluster.stop()
 

@@ -11,18 +11,14 @@ import pytest
 from locator.db import Database
 from locator.store import apply_partner
 from tests.factories import office, partner_data
-from tests.support.pgcluster import ClusterUnavailable, PgCluster
 
 
 @pytest.fixture
 def own_cluster():
     """A PostgreSQL server of this test's own: the test stops it."""
-    from tests.conftest import unavailable
+    from tests.conftest import start_cluster
 
-    try:
-        cluster = PgCluster().start()
-    except ClusterUnavailable as exc:
-        unavailable(str(exc))
+    cluster = start_cluster()
     yield cluster
     cluster.stop()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +13,7 @@ from locator.auth import create_token
 from locator.cli import main
 from locator.formats import API_FORMATS, FORMATS
 from tests.factories import make_partner, office
-from tests.web.webapp import pages_app
+from tests.web.webapp import pages_app, signed_in_seller
 
 PUBLIC_URL = "https://partners.example"
 
@@ -48,12 +47,7 @@ def cli(site, monkeypatch):
 
 
 def seller_client(site):
-    app, token = site
-    client = app.test_client()
-    form = client.get("/sellers").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    assert client.post("/sellers/sign-in", data={"token": token, "csrf_token": csrf}).status_code == 303
-    return client
+    return signed_in_seller(*site)
 
 
 def test_the_cli_csv_is_the_seller_export(site, cli):

@@ -15,7 +15,7 @@ from locator.search.query import SearchQuery
 from locator.geocoding import Location
 from locator.formats.seller_csv import CSV_COLUMNS, FORMULA_PREFIXES, ascii_slug, export_filename
 from tests.factories import make_partner, office
-from tests.web.webapp import pages_app
+from tests.web.webapp import pages_app, signed_in_seller
 
 HANGUL = "서울 클라우드 파트너스"
 HEBREW = "שותפי ענן בע״מ"
@@ -48,12 +48,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(site):
-    app, token = site
-    client = app.test_client()
-    form = client.get("/sellers").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    assert client.post("/sellers/sign-in", data={"token": token, "csrf_token": csrf}).status_code == 303
-    return client
+    return signed_in_seller(*site)
 
 
 def download(client, query: str):

@@ -27,3 +27,14 @@ def pages_app(directory: Path, xss: bool = True, **overrides: Any) -> Iterator[t
         yield app, slugs
     finally:
         app.extensions["locator"].close()
+
+
+def signed_in_seller(app: Any, token: str) -> Any:
+    """A test client signed in at /sellers with a seller token, through the real form (CSRF included)."""
+    import re
+
+    client = app.test_client()
+    form = client.get("/sellers").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert client.post("/sellers/sign-in", data={"token": token, "csrf_token": csrf}).status_code == 303
+    return client
