@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -56,14 +57,17 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(env_overrides: dict[str, str], log_path: Path, workers: int = 2, timeout_s: float = 300) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start `gunicorn -w 2 wsgi:app` on a free loopback port; yield (base URL, process); always stop it."""
+    """Start the README's production command (`gunicorn -c gunicorn.conf.py wsgi:app`, `workers` gthread workers)
+    on a free loopback port with a shared secret key; yield (base URL, process); always stop it."""
     port = free_port()
     venv_bin = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
     exe = venv_bin / "gunicorn" if (venv_bin / "gunicorn").exists() else shutil.which("gunicorn")
     env = dict(os.environ, **env_overrides)
+    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(workers),
+               LOCATOR_SECRET_KEY=env.get("LOCATOR_SECRET_KEY") or secrets.token_hex(32))
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [str(exe), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
+        [str(exe), "-c", "gunicorn.conf.py", "--timeout", "120", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"

@@ -245,7 +245,7 @@ def report(results: dict, queries: list[BenchQuery]) -> str:
     add(f"## Benchmark: {meta['partners']:,} partners ({meta['offices']:,} offices), seed {meta['seed']}")
     add("")
     add(f"{meta['machine']}; {len(queries)} queries ({PER_CLASS} per class), {PASSES} warm passes in-process "
-        f"({BASELINE_PASSES} for the baseline); HTTP: gunicorn -w 2, wrk {HTTP_SECONDS} s, {HTTP_CONNECTIONS} connections.")
+        f"({BASELINE_PASSES} for the baseline); HTTP: gunicorn -c gunicorn.conf.py (2 gthread workers), wrk {HTTP_SECONDS} s, {HTTP_CONNECTIONS} connections.")
     add(f"Query terms (document frequency in a sample): {meta['terms']}")
     add(f"1-minute load average at the start of each phase (2 cores, shared): "
         + ", ".join(f"{k} {v}" for k, v in meta.get("load_average", {}).items()))
@@ -280,7 +280,7 @@ def report(results: dict, queries: list[BenchQuery]) -> str:
         "shows how much of the wall time is waiting for a core on this shared machine. Text classes do not agree "
         "with the baseline by design (ours stems differently, folds accents and matches typos).")
     add("")
-    add("### HTTP (gunicorn, 2 sync workers, wrk on 127.0.0.1)")
+    add("### HTTP (gunicorn -c gunicorn.conf.py: 2 gthread workers; wrk on 127.0.0.1)")
     add("")
     add("| backend | req/s | p50 / p95 / p99 ms | non-2xx / errors | RSS per worker (MB) |")
     add("|---|---|---|---|---|")
@@ -403,7 +403,7 @@ def main() -> None:
 
         for name, backend in backends.items():
             note_load(f"HTTP {name}")
-            log(f"{name}: HTTP, gunicorn -w 2 + wrk {HTTP_SECONDS} s")
+            log(f"{name}: HTTP, gunicorn -c gunicorn.conf.py (2 gthread workers) + wrk {HTTP_SECONDS} s")
             results["backends"][name]["http"] = measure_http(backend, queries)
             h = results["backends"][name]["http"]
             log(f"{name}: {h['rps']:.0f} req/s, p99 {h['p99_us'] / 1000:.1f} ms, RSS {h['rss_mb']} MB, "
