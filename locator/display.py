@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from locator import vocab
-from locator.search.results import Location, ResultItem
+from locator.geocoding.location import Location
+from locator.search.results import ResultItem
 
 # The facts line under a result: (field, vocabulary, label).
 FACTS = (("languages", "language", "Languages"), ("services", "service", "Services"))

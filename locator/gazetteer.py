@@ -21,6 +21,7 @@ from pathlib import Path
 
 from locator.config import ROOT
 from locator.geocoding.location import Location
+from locator.geodesy import haversine_km, lat_band_deg
 
 CACHE_DIR = ROOT / "instance"
 SIMILAR_MIN_POPULATION = 15000  # "did you mean" offers towns this big or bigger (by main name)
@@ -213,7 +214,7 @@ class Gazetteer:
         for cc, (x, y, z) in sums.items():
             lat0 = math.degrees(math.atan2(z, math.hypot(x, y)))
             lon0 = math.degrees(math.atan2(y, x))
-            best = min(largest[cc], key=lambda i: _haversine_km(lat0, lon0, self._lat[i], self._lon[i]))
+            best = min(largest[cc], key=lambda i: float(haversine_km(lat0, lon0, self._lat[i], self._lon[i])))
             centres[cc] = (self._lat[best], self._lon[best])
         return centres
 
@@ -250,15 +251,12 @@ class Gazetteer:
         import numpy as np
 
         lats = np.frombuffer(self._lat, dtype=np.float64)
-        band = np.flatnonzero(np.abs(lats - lat) <= max_km / 111.0)  # a degree of latitude is ≥ 110.57 km
+        band = np.flatnonzero(np.abs(lats - lat) <= lat_band_deg(max_km))
         if min_population:
             band = band[np.frombuffer(self._pop, dtype=np.int64)[band] >= min_population]
         if band.size == 0:
             return None
-        p1, p2 = np.radians(lat), np.radians(lats[band])
-        dl = np.radians(np.frombuffer(self._lon, dtype=np.float64)[band] - lon)
-        a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        km = haversine_km(lat, lon, lats[band], np.frombuffer(self._lon, dtype=np.float64)[band])
         best = int(np.argmin(km))
         return self._city_location(int(band[best])) if km[best] <= max_km else None
 
@@ -392,13 +390,6 @@ class Gazetteer:
             for z in zipcodes.list_all()
             if z.get("lat") and z.get("long")
         }
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
 def _cache_path(min_population: int) -> Path:

@@ -39,7 +39,7 @@ class Locator:
         self.weights = ranking.Weights.from_config(config)
         self.keeper = ModelKeeper(config, db)
         self._profiles_lock = threading.Lock()
-        self._profiles: OrderedDict[tuple[str, str], dict[str, Any] | None] = OrderedDict()
+        self._profiles: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
 
     # ------------------------------------------------------------ search
 
@@ -231,6 +231,9 @@ class Locator:
             raise StoreUnavailable("the partner store is not reachable right now; please retry shortly",
                                    retry_after=5) from None
         with self._profiles_lock:
+            if profile is None:  # nothing to keep, and probes of unknown slugs never evict real profiles
+                self._profiles.pop(key, None)
+                return None
             self._profiles[key] = profile
             self._profiles.move_to_end(key)
             while len(self._profiles) > PROFILE_CACHE:

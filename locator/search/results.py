@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from locator.geocoding import Location  # the place searched (geocoding produces it)
+from locator.geocoding.location import Location  # the place searched (geocoding produces it)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from locator.search.filters import FILTERS
 from locator.search.model import ReadModel
 from locator.search.postings import idf
 from locator.search.query import SearchQuery
-from locator.search.results import Location
+from locator.geocoding.location import Location
 
 FUZZY_FACTOR = 0.5  # a fuzzy (edit distance) match counts half an exact one
 MAX_EXPANSIONS = 30

@@ -17,7 +17,8 @@ from locator.config import Config
 from locator.errors import LocatorError
 from locator.search.filters import FILTERS, NAMES, ON_PAGE
 from locator.search.query import PARAMETERS, SearchQuery
-from locator.search.results import Location, SearchResults
+from locator.geocoding.location import Location
+from locator.search.results import SearchResults
 
 PAGE_FACETS = ",".join(f.name for f in ON_PAGE if f.faceted)
 RADII_KM = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
