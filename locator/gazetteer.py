@@ -290,6 +290,25 @@ class Gazetteer:
                 labels.append(loc.label)
         return labels[:limit]
 
+    # ---- regions (first-level ISO 3166-2 subdivisions) ---------------------------------------------
+
+    def region(self, code: str) -> Location | None:
+        """The region with this ISO 3166-2 code ("US-TX", "DE-BY"): kind "region", its centre and bbox."""
+        return None
+
+    def region_of(self, lat: float, lon: float, country: str | None) -> str | None:
+        """The ISO 3166-2 code of the first-level region a point of `country` lies in (from the nearest
+        town of that country the gazetteer knows), or None."""
+        return None
+
+    def region_name(self, code: str, locale: str = "en") -> str | None:
+        """A region's display name: English ("Bavaria") or, with another locale, its local name ("Bayern")."""
+        return None
+
+    def regions(self, country: str) -> list[Location]:
+        """Every first-level region of a country the gazetteer knows, by name."""
+        return []
+
     # ---- helpers --------------------------------------------------------------------------------
 
     def _normalise_country(self, country: str | None) -> str | None:
