@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -137,3 +138,60 @@ class GeocodeCache(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     source: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# ---------------------------------------------------------------- partner portal: revisions, audit trail, logos
+
+
+class Revision(Base):
+    """A partner's submitted edit of its public profile: pending until an admin approves or rejects it.
+    `proposed` holds the public fields as submitted, `base` the live values they were edited from, `fields`
+    the names that differ (only those are applied on approval)."""
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)  # pending|approved|rejected|superseded
+    proposed: Mapped[dict] = mapped_column(JSON, default=dict)
+    base: Mapped[dict] = mapped_column(JSON, default=dict)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_by_id: Mapped[int | None] = mapped_column(Integer)
+    submitted_by: Mapped[str] = mapped_column(String(300))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(Integer)
+    decided_by: Mapped[str | None] = mapped_column(String(300))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One change to a partner: who (a user, or import:<file>), when, what kind, and each changed field's
+    old and new value (import-format values). Kept when the partner is deleted (no foreign key)."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    external_id: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(300))
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # import|submitted|approved|rejected|admin_edit|restore|delete
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)  # field → {"old": ..., "new": ...}
+    revision_id: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Logo(Base):
+    """An uploaded logo, re-encoded, addressed by the sha256 of its bytes (served at /logos/<sha256>.<ext>)."""
+
+    __tablename__ = "logo"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
