@@ -32,6 +32,10 @@ sys.path.insert(0, str(ROOT))
 import baseline  # noqa: E402
 import http_load  # noqa: E402
 from queries import CLASS_HELP, CLASSES, BenchQuery, build_queries, pick_terms  # noqa: E402
+import query_classes  # noqa: E402  (issue 10: region, postal code, multi-word intent)
+
+CLASSES = CLASSES + query_classes.CLASSES
+CLASS_HELP = {**CLASS_HELP, **query_classes.CLASS_HELP}
 
 N = int(os.environ.get("BENCH_PARTNERS", "100000"))
 SEED = int(os.environ.get("BENCH_SEED", "1"))
@@ -370,7 +374,7 @@ def main() -> None:
             results["meta"]["offices"] = conn.execute("SELECT count(*) FROM office").fetchone()[0]
         terms = pick_terms(sample_texts(sqlite_path), SEED)
         results["meta"]["terms"] = ", ".join(f"{k} `{t}`" for k, t in terms.texts()) + f" — df {terms.df}"
-        queries = build_queries(terms, SEED, PER_CLASS)
+        queries = build_queries(terms, SEED, PER_CLASS) + query_classes.build(SEED, PER_CLASS)
         (OUT / "queries.txt").write_text("\n".join(f"{q.cls}\t{q.url}" for q in queries) + "\n")
         log(f"{len(queries)} queries ({PER_CLASS} per class); terms: {results['meta']['terms']}")
 

@@ -13,6 +13,7 @@ from locator.models import SellerToken, WebSession, utcnow
 
 ROLES = ("seller", "admin")
 SELLER = "seller_token"  # the principal kind of a seller's browser session
+USER = "user"  # the principal kind of a signed-in user's browser session (locator.accounts)
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at moves on at most this often (not a write per request)
 
 

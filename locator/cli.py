@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from locator.accounts import commands as accounts_commands
 from locator.cli_support import LocatorGroup, pass_services
 from locator.config import Config
 from locator.ingest import commands as ingest_commands
@@ -52,5 +53,6 @@ def serve(services: Services, host: str, port: int, debug: bool) -> None:
     app.run(host=host, port=port, debug=debug, use_reloader=False)
 
 
-for command in (*ingest_commands.COMMANDS, *search_commands.COMMANDS, *web_commands.COMMANDS):
+for command in (*ingest_commands.COMMANDS, *search_commands.COMMANDS, *web_commands.COMMANDS,
+                *accounts_commands.COMMANDS):
     main.add_command(command)

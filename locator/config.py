@@ -92,6 +92,20 @@ class Config:
     build_in_child: bool = setting(
         True, "Run the index builds a serving process needs (first start, big changes) in a child process."
     )
+    smtp_url: str = setting(
+        "", "SMTP server for outgoing mail: smtp://[user:password@]host:port or smtp+starttls://... (smtps:// for "
+        "TLS from the start); empty: messages are written to instance_dir/outbox/ as .eml files."
+    )
+    mail_from: str = setting("Partner Locator <noreply@localhost>", "Sender (From) of the mail the locator sends.")
+    sign_in_link_minutes: int = setting(15, "Minutes a one-time sign-in link stays valid.")
+    invite_link_hours: int = setting(72, "Hours the sign-in link in an admin's invitation stays valid.")
+    sign_in_limit_per_address: int = setting(
+        5, "Most sign-in links requested for one email address per sign_in_limit_minutes (then 429)."
+    )
+    sign_in_limit_per_client: int = setting(
+        20, "Most sign-in links requested from one client address per sign_in_limit_minutes (then 429)."
+    )
+    sign_in_limit_minutes: int = setting(15, "The window of the sign-in request limits, in minutes.")
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

@@ -111,3 +111,13 @@ def make_app(tmp_path):
     yield build
     for app in apps:
         app.extensions["locator"].close()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 collecting what it receives (.messages, .wait_for(to=...), .url)."""
+    from tests.support.smtp import LocalSmtpServer
+
+    server = LocalSmtpServer().start()
+    yield server
+    server.stop()

@@ -89,6 +89,7 @@ def build_app(config: Any = None) -> Flask:
     app.extensions[EXTENSION] = services
 
     from locator.web import api, errors, health, pages, paths, security, seller, templating, widget
+    from locator.web import accounts, admin_users
 
     errors.init_app(app)
     paths.init_app(app)
@@ -100,6 +101,8 @@ def build_app(config: Any = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(seller.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(admin_users.bp)
     return app
 
 

@@ -107,7 +107,7 @@ def _headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if not g.get("frameable"):
         response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.path.startswith("/sellers"):
+    if request.path.startswith(("/sellers", "/sign-in", "/sign-out", "/admin", "/partner")):  # per-user pages
         response.headers["Cache-Control"] = "no-store"
     return response
 

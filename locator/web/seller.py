@@ -8,7 +8,6 @@ token ends its sessions at their next request.
 """
 from __future__ import annotations
 
-import hmac
 import itertools
 import secrets
 from dataclasses import dataclass, replace
@@ -23,39 +22,35 @@ from locator.models import SellerToken
 from locator.formats import render, seller_csv
 from locator.web import search_view
 from locator.web.context import services
+from locator.web.forms import check_csrf, csrf_token
 from locator.web.security import public_base_url
 from locator.web.jsonld import profile_head
+from locator.web.users import current_user
 from locator.web.pages import search_screen
 
 bp = Blueprint("seller", __name__, url_prefix="/sellers")
 
 
+SELLER_ROLES = ("seller", "admin")  # users of these roles get the seller view too
+
+
 @dataclass(frozen=True)
 class Seller:
-    token_id: int
+    token_id: int | None  # None for a user signed in by email
     name: str
 
 
-def csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-def check_csrf() -> None:
-    sent = request.form.get("csrf_token", "")
-    expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        abort(400, description="The form has expired or did not come from this site; please try again.")
-
-
 def current_seller() -> Seller | None:
-    """The signed-in seller: the cookie's session is live in the store and its token is not revoked."""
+    """The signed-in seller: the cookie's session is live in the store and its token is not revoked, or it is
+    a user's session (emailed link) and the user is a seller or an admin."""
     sid = session.get("sid")
     if sid is None:
         if "seller_token_id" in session:  # a cookie from before server-side sessions: sign in again
             session.clear()
         return None
+    user = current_user()
+    if user is not None:
+        return Seller(None, user.email) if user.role in SELLER_ROLES else None
     svc = services()
     with svc.db.session() as db:
         live = auth.live_session(db, sid, svc.config.session_idle_minutes)
