@@ -106,6 +106,10 @@ class Config:
         20, "Most sign-in links requested from one client address per sign_in_limit_minutes (then 429)."
     )
     sign_in_limit_minutes: int = setting(15, "The window of the sign-in request limits, in minutes.")
+    logo_max_bytes: int = setting(2 * 1024 * 1024, "Largest logo file a partner may upload, in bytes.")
+    logo_max_pixels: int = setting(
+        8_000_000, "Most pixels (width × height) an uploaded logo may have; checked before it is decoded."
+    )
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

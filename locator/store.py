@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from locator import spatial
+from locator import audit, spatial
 from locator.completeness import score_profile
 from locator.models import LIST_FIELDS, Change, Office, Partner
 
@@ -73,14 +73,18 @@ def service_area_geojson(partner: Partner) -> dict | None:
     return mapping(to_shape(partner.service_area))
 
 
-def apply_partner(session: Session, data: Mapping[str, Any], existing: Partner | None = None) -> Partner:
-    """Insert or update one partner from a validated record (DESIGN.md's import format)."""
+def apply_partner(session: Session, data: Mapping[str, Any], existing: Partner | None = None, *,
+                  actor: audit.Actor = audit.SYSTEM, action: str = "import", **entry: Any) -> Partner:
+    """Insert or update one partner from a validated record (DESIGN.md's import format); the audit trail
+    records `actor`, `action` and what changed (`entry`: revision_id, note)."""
     partner = existing
     if partner is None:
         partner = session.scalar(select(Partner).where(Partner.external_id == data["id"]))
+    old = partner_record(partner) if partner is not None else None
     partner = _assign(session, partner, data, None)
     session.flush()
     session.add(Change(partner_id=partner.id, op="upsert"))
+    audit.record(session, partner.id, partner.external_id, actor, action, audit.changes(old, data), **entry)
     return partner
 
 
@@ -88,12 +92,16 @@ def apply_partners(
     session: Session,
     records: Iterable[tuple[Mapping[str, Any], Partner | None]],
     slugs: SlugRegistry,
+    actor: audit.Actor = audit.SYSTEM,
 ) -> list[int]:
     """apply_partner for a batch of (record, stored partner or None) pairs; returns the partner ids.
 
     Updates go through the ORM like apply_partner; new partners and their offices are inserted
     with one executemany per table (the same column values, from partner_values/office_values)."""
     pairs = list(records)
+    trail = [audit.entry_values(existing.id, existing.external_id, actor, "import",
+                                audit.changes(partner_record(existing), data))
+             for data, existing in pairs if existing is not None]
     updated = [_assign(session, existing, data, slugs) for data, existing in pairs if existing is not None]
     session.flush()
     ids = [p.id for p in updated]
@@ -115,6 +123,9 @@ def apply_partners(
         if offices:
             connection.execute(insert(Office.__table__), offices)
         ids += [created[data["id"]] for data in new]
+        trail += [audit.entry_values(created[data["id"]], data["id"], actor, "import", audit.changes(None, data))
+                  for data in new]
+    audit.record_many(session, trail)
     if ids:
         session.connection().execute(insert(Change.__table__), [{"partner_id": pid, "op": "upsert"} for pid in ids])
     return ids

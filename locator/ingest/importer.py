@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from locator.audit import Actor
 from locator.ingest.formats import FORMATS, Format, detect_format
 from locator.ingest.geocode import OfficeGeocoder
 from locator.ingest.readers import Rows
@@ -104,7 +105,7 @@ def write_records(session: Session, records: list[dict[str, Any]], report: Impor
             else:
                 report.updated += 1
             todo.append((record, partner))
-        apply_partners(session, todo, slugs)
+        apply_partners(session, todo, slugs, Actor.import_file(report.path))
         session.expunge_all()  # keep memory flat on large imports; everything is flushed
         bar.update(len(batch))
     bar.close()
