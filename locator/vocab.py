@@ -149,3 +149,88 @@ def is_valid(kind: str, code: str) -> bool:
 
 def all_vocabularies() -> dict[str, dict[str, str]]:
     return {kind: dict(vocabulary(kind)) for kind in VOCABULARY_KINDS}
+
+
+# ---------------------------------------------------------------- other languages and synonyms
+
+TRANSLATED = ("de", "fr", "es", "pt", "ja", "ko", "zh", "he", "ru", "pl")  # label languages of vocab_i18n.yml
+NAMED_KINDS = ("service", "segment", "type", "industry", "certification", "language")  # kinds a query's words can name
+
+
+@lru_cache(maxsize=1)
+def _i18n() -> dict:
+    """locator/vocab_i18n.yml: hand-written translations and synonyms of the labels (see its header)."""
+    from pathlib import Path
+
+    import yaml
+
+    return yaml.safe_load((Path(__file__).with_name("vocab_i18n.yml")).read_text(encoding="utf-8"))
+
+
+def translated_label(kind: str, code: str, lang: str | None = None) -> str:
+    """The label in `lang` (one of TRANSLATED; language names from CLDR), else the English one."""
+    if lang and lang != "en":
+        if kind == "language":
+            from babel import Locale
+
+            name = Locale(lang).languages.get(code)
+            if name:
+                return name
+        names = (_i18n().get(kind, {}).get(code) or {}).get(lang)
+        if names:
+            return names[0]
+    return label(kind, code)
+
+
+@lru_cache(maxsize=1)
+def entry_names() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """(name, ((kind, code), ...)) for every name a query may use for a vocabulary entry: the English
+    label, the code (not for industries and languages, whose codes are plain words or two letters),
+    the translations and synonyms of vocab_i18n.yml and, for languages, their CLDR names in English,
+    in the TRANSLATED languages and in themselves."""
+    data = _i18n()
+    out: dict[str, set[tuple[str, str]]] = {}
+
+    def add(name: str, *entries: tuple[str, str]) -> None:
+        out.setdefault(name, set()).update(entries)
+
+    for kind in NAMED_KINDS:
+        for code, english in vocabulary(kind).items():
+            if kind != "language":
+                add(english, (kind, code))
+            if kind not in ("industry", "language"):
+                add(code.replace("-", " "), (kind, code))
+            for key, names in (data.get(kind, {}).get(code) or {}).items():
+                for name in names:
+                    add(str(name), (kind, code))
+    for name, codes in data.get("type_groups", {}).items():
+        add(name, *(("type", code) for code in codes))
+    for name, code in _language_names():
+        add(name, ("language", code))
+    return tuple((name, tuple(sorted(entries))) for name, entries in sorted(out.items()))
+
+
+# Language names that are also ordinary words, or too short to be meant as a language.
+_NOT_LANGUAGE_WORDS = frozenset({"interlingue", "volapuk", "ido", "ewe", "twi", "lao", "sango", "tonga", "kongo", "afar",
+                                 "swati", "herero", "ndonga", "luba-katanga", "avaric", "church slavic"})
+
+
+def _language_names() -> list[tuple[str, str]]:
+    """(name, ISO 639-1 code) from CLDR: English, the TRANSLATED languages and each language's own name."""
+    from babel import Locale
+    from babel.core import UnknownLocaleError
+
+    codes = languages()
+    found = []
+    for lang in ("en", *TRANSLATED):
+        names = Locale(lang).languages
+        found.extend((names[code], code) for code in codes if names.get(code))
+    for code in codes:
+        try:
+            own = Locale(code).languages.get(code)
+        except (UnknownLocaleError, ValueError):
+            own = None
+        if own:
+            found.append((own, code))
+    return [(name, code) for name, code in found
+            if name.casefold() not in _NOT_LANGUAGE_WORDS and (len(name) >= 4 or not name.isascii())]

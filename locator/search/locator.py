@@ -19,6 +19,8 @@ from locator.models import Partner
 from locator.search import facets as facet_counts
 from locator.search import index, ranking, retrieval
 from locator.search.analysis import fold_text
+from locator.search.coverage import coverage
+from locator.search.intent import understand
 from locator.search.query import FACETS, SearchQuery
 from locator.search.keeper import STORE_ERRORS, ModelKeeper
 from locator.search.model import ReadModel
@@ -49,9 +51,10 @@ class Locator:
         radius = self.radius(query, location)
 
         base = retrieval.visible(model, query.audience)
-        text = retrieval.text_scores(model, query.q, query.audience)
-        if text is not None:
-            base &= text > 0
+        intent = understand(query.q)
+        covered = coverage(model, intent, query.audience)
+        if covered is not None:
+            base &= covered.matched
         inside, remote, nearby = self._geo(model, query, location, radius)
         if inside is not None:
             base &= inside | remote
@@ -64,10 +67,11 @@ class Locator:
         rows = np.flatnonzero(matched)
         is_remote = remote[rows] if remote is not None else np.zeros(len(rows), dtype=bool)
         components = ranking.Components(
-            text=text[rows] if text is not None else None,
+            text=covered.text[rows] if covered is not None else None,
             distance_km=rank_distance[rows] if rank_distance is not None else None,
             completeness=model.completeness[rows],
             select=model.select[rows],
+            tier=covered.tier[rows] if covered is not None else None,
         )
         score = ranking.relevance(components, self.weights) if len(rows) else np.zeros(0)
         order = self._order(model, query, location, rows, score, is_remote, components)
@@ -77,11 +81,12 @@ class Locator:
         nearest = retrieval.nearest_offices(model, rows[page], location.lat, location.lon) if location else {}
         items = [
             self._item(model, query, nearest.get(int(rows[i])), int(rows[i]), bool(is_remote[i]), float(score[i]),
-                       {k: float(v[j]) for k, v in parts.items()}, components, i)
+                       {k: float(v[j]) for k, v in parts.items()}, components, i, covered)
             for j, i in enumerate(page)
         ]
         echo = query.echo()
         echo["radius_km"] = radius
+        echo["understood"] = intent.understood
         return SearchResults(
             query=echo,
             location=location,
@@ -122,11 +127,16 @@ class Locator:
 
     def _rank_distance(self, model, location, remote, nearby, matched) -> np.ndarray | None:
         """Per row, the distance ranking uses: to the nearest office in the radius (0 in a searched
-        country), remote_distance_km for partners serving the place from elsewhere."""
+        area), and for partners serving the place from elsewhere their effective distance (to their
+        nearest office, at least remote_distance_km: ranking.effective_remote_km)."""
         if location is None:
             return None
         distance = nearby.distance(matched) if nearby is not None else np.zeros(model.size)
-        return np.where(remote, self.config.remote_distance_km, distance)
+        serving = np.flatnonzero(remote & matched)
+        if len(serving):
+            office_km = retrieval.row_distances(model, serving, location.lat, location.lon)
+            distance[serving] = ranking.effective_remote_km(office_km, self.config.remote_distance_km)
+        return distance
 
     def _order(self, model, query, location, rows, score, is_remote, components) -> np.ndarray:
         """Indices (into rows) of the results up to the end of the requested page, in order."""
@@ -150,7 +160,7 @@ class Locator:
         distance[refine_at] = retrieval.row_distances(model, rows[refine_at], location.lat, location.lon, exact=True)
         return ranking.order("distance", tiebreak, distance_km=distance, remote=is_remote, limit=limit)
 
-    def _item(self, model, query, found, row, remote, score, parts, components, i) -> ResultItem:
+    def _item(self, model, query, found, row, remote, score, parts, components, i, covered=None) -> ResultItem:
         """One result; `found`: (index of its nearest located office, exact km) when there is a place."""
         record = model.records[row]
         offices = [NearestOffice(o["label"], o["city"], o["country"], o["lat"], o["lon"]) for o in record["offices"]]
@@ -158,6 +168,10 @@ class Locator:
         if found is not None:
             nearest = offices[found[0]]
             distance = round(found[1], 3)
+        matched = covered.entries_of(row, model) if covered is not None else {}
+        remote_from = None
+        if remote and nearest is not None:
+            remote_from = nearest.city or nearest.label or (vocab.label("country", nearest.country) if nearest.country else None)
         explain = None
         if query.explain:
             explain = {
@@ -169,6 +183,10 @@ class Locator:
                 "completeness": record["completeness"],
                 "track": record["track"],
                 "serves_remotely": remote,
+                "remote_from": remote_from,
+                "coverage": covered.of_row(row) if covered is not None else None,
+                "matched": matched,
+                "matched_words": covered.words_of(row) if covered is not None else [],
                 "weighted": {k: round(v, 6) for k, v in parts.items()},
                 "score": round(score, 6),
             }
@@ -191,6 +209,8 @@ class Locator:
             website=record["website"],
             description=record["description"],
             countries=record["countries"],
+            matched=matched,
+            remote_from=remote_from,
             explain=explain,
             internal=dict(record["internal"]) if query.audience == "seller" else None,
             published=record["published"],

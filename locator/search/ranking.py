@@ -1,13 +1,21 @@
 """Ranking: the relevance blend and the sort orders, as pure numpy functions of per-result components.
 
+With a text query, results are ordered first by their coverage tier (search/coverage.py: how much of
+the query they cover, and how strongly: all its words above some, a word in the name or an entry they
+have above a word only in their description), then by
+
 relevance = weight_text · text/max(text) + weight_distance · 0.5^(distance_km / distance_scale_km)
           + weight_completeness · completeness/100 + weight_track · [track is select]
 
 The distance decay is exponential with a half-distance of `distance_scale_km` (a partner that far
 away gets half the distance credit of one next door), like Elasticsearch's function_score `exp`.
-A partner that only serves the location remotely counts as `remote_distance_km` away. Without a
-location (or without text) that component is the same for every result and does not reorder.
-Ties break by folded name, then external id (the model's name rank): orders are deterministic.
+A partner that only serves the location remotely (countries or regions served, a service area) ranks
+at its effective distance: the distance to its nearest office, but at least `remote_distance_km`
+(`effective_remote_km`); one without a located office at `remote_distance_km`. So a partner serving
+from 2,630 km away gets no distance credit, and one serving from next door no more than one with an
+office 250 km away. Without a location (or without text) that component is the same for every result
+and does not reorder. Ties break by folded name, then external id (the model's name rank): orders are
+deterministic.
 """
 from __future__ import annotations
 
@@ -16,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from locator.config import Config
+
+TIER_SPAN = 1000.0  # one coverage tier outweighs any blend (a blend is at most the sum of the weights)
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,11 @@ class Components:
     distance_km: np.ndarray | None  # distance used for ranking, or None without a location
     completeness: np.ndarray  # 0..100
     select: np.ndarray  # bool
+    tier: np.ndarray | None = None  # coverage tier (ordered before the blend), or None without a text query
 
     def take(self, at: np.ndarray) -> "Components":
-        return Components(*(None if v is None else v[at] for v in (self.text, self.distance_km, self.completeness, self.select)))
+        return Components(*(None if v is None else v[at]
+                            for v in (self.text, self.distance_km, self.completeness, self.select, self.tier)))
 
     def text_top(self) -> float | None:
         return float(self.text.max()) if self.text is not None and len(self.text) else None
@@ -73,6 +85,13 @@ def _present_parts(c: Components, w: Weights, text_top: float | None = None):
         yield "distance", w.distance * decay_of(c.distance_km, w)
     yield "completeness", w.completeness * np.asarray(c.completeness, dtype=np.float64) / 100.0
     yield "track", w.track * np.asarray(c.select, dtype=np.float64)
+
+
+def effective_remote_km(office_km: np.ndarray, remote_km: float) -> np.ndarray:
+    """The distance a remote-serving partner ranks at: to its nearest office (inf: none located), at
+    least `remote_km`; `remote_km` when it has no located office."""
+    office_km = np.asarray(office_km, dtype=np.float64)
+    return np.where(np.isfinite(office_km), np.maximum(office_km, remote_km), remote_km)
 
 
 def decay_of(distance_km: np.ndarray, w: Weights) -> np.ndarray:
@@ -105,6 +124,8 @@ def order(
     # Secondary keys as (array, sign), materialised only for the rows that need ordering.
     if sort == "relevance":
         primary = -np.asarray(score, dtype=np.float64)
+        if components is not None and components.tier is not None:  # coverage first, then the blend
+            primary = primary - components.tier.astype(np.float64) * TIER_SPAN
         keys = [(tiebreak, 1)]
         if components is not None:
             keys.append((components.select, -1))

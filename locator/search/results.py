@@ -36,6 +36,8 @@ class ResultItem:
     website: str | None = None
     description: str = ""
     countries: list[str] = field(default_factory=list)  # countries of its offices
+    matched: dict[str, list[str]] = field(default_factory=dict)  # kind → the entries the query named that it has
+    remote_from: str | None = None  # serving remotely: the city (else label, country) of its nearest office
     explain: dict[str, Any] | None = None
     internal: dict[str, Any] | None = None  # sellers only
     published: bool = True

@@ -65,24 +65,33 @@ def text_scores(model: ReadModel, q: str, audience: str = "public") -> np.ndarra
     terms = list(dict.fromkeys(fold_terms(q)))
     if not terms:
         return None
-    visible, docs = model.audience(audience)
-    stemmed, folded = model.text["stem"], model.text["fold"]
+    visible = model.audience(audience)[0]
     total = np.zeros(model.size, dtype=np.float32)
     matched = visible.copy()
     for term in terms:
-        best = np.zeros(model.size, dtype=np.float32)
-        sources = [(stemmed, stem(term), 1.0), (folded, term, 1.0)]
-        if folded.df(term, audience, visible) < RARE:  # unknown or rare: probably a typo
-            sources += [(folded, word, FUZZY_FACTOR) for word in folded.expansions(term, audience, visible, expansions)]
-        for postings, word, factor in sources:
-            rows, weights = postings.get(word)
-            if len(rows):
-                weight = factor * idf(postings.df(word, audience, visible), docs)
-                best[rows] = np.maximum(best[rows], weights * np.float32(weight))
+        best = term_scores(model, term, audience)
         matched &= best > 0
         total += best
     total[~matched] = 0
     return total
+
+
+def term_scores(model: ReadModel, term: str, audience: str = "public") -> np.ndarray:
+    """Per-row score of one folded term: the best of its stem, itself and (when it is rare in what
+    the audience sees: probably a typo) its fuzzy expansions at FUZZY_FACTOR; BM25 with the idf over
+    the rows the audience sees."""
+    visible, docs = model.audience(audience)
+    stemmed, folded = model.text["stem"], model.text["fold"]
+    best = np.zeros(model.size, dtype=np.float32)
+    sources = [(stemmed, stem(term), 1.0), (folded, term, 1.0)]
+    if folded.df(term, audience, visible) < RARE:  # unknown or rare: probably a typo
+        sources += [(folded, word, FUZZY_FACTOR) for word in folded.expansions(term, audience, visible, expansions)]
+    for postings, word, factor in sources:
+        rows, weights = postings.get(word)
+        if len(rows):
+            weight = factor * idf(postings.df(word, audience, visible), docs)
+            best[rows] = np.maximum(best[rows], weights * np.float32(weight))
+    return best
 
 
 # ---------------------------------------------------------------- filters

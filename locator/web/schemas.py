@@ -55,6 +55,9 @@ RESULT_PROPERTIES: dict[str, Any] = {
     "website": nullable(STRING),
     "description": STRING,
     "countries": {**CODES, "description": "Countries of its offices (ISO 3166-1 alpha-2)"},
+    "matched": {"type": "object", "additionalProperties": CODES,
+                "description": "kind → the vocabulary entries named by `q` (query.understood) that the partner has"},
+    "remote_from": nullable({**STRING, "description": "Serving remotely: the city of the nearest office it serves from"}),
     "published": {**BOOLEAN, "description": "Always true in a public response"},
     "explain": ref("Explain"),
     "internal": INTERNAL,
@@ -64,10 +67,14 @@ OPTIONAL_RESULT = ("explain", "internal", "display")  # explain=1; sellers; JSON
 RESULT = closed(RESULT_PROPERTIES, required=tuple(k for k in RESULT_PROPERTIES if k not in OPTIONAL_RESULT))
 
 QUERY = {"type": "object", "description": "The query as parsed, with its filters; `location` is the place searched",
-         "required": ["q", "near", "lat", "lon", "radius_km", "include_remote", "sort", "page", "per_page", "facets", "explain", "location"],
+         "required": ["q", "near", "lat", "lon", "radius_km", "include_remote", "sort", "page", "per_page", "facets", "explain", "location",
+                      "understood"],
          "properties": {"q": STRING, "near": nullable(STRING), "lat": nullable(NUMBER), "lon": nullable(NUMBER),
                         "radius_km": nullable(NUMBER), "include_remote": BOOLEAN, "sort": STRING, "page": INTEGER,
-                        "per_page": INTEGER, "facets": CODES, "explain": BOOLEAN, "location": nullable(LOCATION)},
+                        "per_page": INTEGER, "facets": CODES, "explain": BOOLEAN, "location": nullable(LOCATION),
+                        "understood": {"type": "object", "additionalProperties": CODES,
+                                       "description": "kind (service, segment, type, industry, certification, language) → "
+                                                      "the vocabulary entries the words of `q` name"}},
          "additionalProperties": {"oneOf": [CODES, nullable(STRING)], "description": "A filter: its codes (or one code, or null)"}}
 
 PAGE = {"query": ref("Query"), "total": INTEGER, "page": INTEGER, "per_page": INTEGER, "facets": COUNTS,
@@ -121,8 +128,21 @@ SCHEMAS: dict[str, Any] = {
     "Error": ERROR,
     "Location": LOCATION,
     "NearestOffice": NEAREST_OFFICE,
-    "Explain": closed({"distance_km": nullable(NUMBER), "ranking_distance_km": nullable(NUMBER), "text": nullable(NUMBER),
+    "Explain": closed({"distance_km": nullable(NUMBER),
+                       "ranking_distance_km": nullable({**NUMBER, "description": "The distance ranked by: the nearest office's in "
+                                                        "the radius (0 in an area); serving remotely, the effective distance: to "
+                                                        "the nearest office, at least LOCATOR_REMOTE_DISTANCE_KM"}),
+                       "text": nullable(NUMBER),
                        "completeness": INTEGER, "track": STRING, "serves_remotely": BOOLEAN,
+                       "remote_from": nullable(STRING),
+                       "coverage": nullable(closed({
+                           "units": INTEGER, "covered": INTEGER, "tier": INTEGER, "max_tier": INTEGER,
+                           "by_unit": {"type": "array", "items": closed({
+                               "words": STRING, "entries": CODES, "level": {"type": "string", "enum": ["strong", "weak", "none"]}})}},
+                           description="How much of `q` it covers: per unit (an entry named, or a word), strong (has the entry, or "
+                                       "the word is in its name), weak (only in its other text) or none; results rank by tier first")),
+                       "matched": {"type": "object", "additionalProperties": CODES},
+                       "matched_words": CODES,
                        "weighted": closed({"text": NUMBER, "distance": NUMBER, "completeness": NUMBER, "track": NUMBER}),
                        "score": NUMBER}, description="The score's components (explain=1)"),
     "Display": closed({"explanation": STRING, "distance": STRING, "track": STRING,

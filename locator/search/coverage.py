@@ -1,0 +1,202 @@
+"""How much of a query each partner covers, vectorised: per unit of the query (locator.search.intent),
+per row, STRONG (it has the named entry, or the words are in its name), WEAK (the words are only in its
+other text: description, labels, places) or nothing. A query is not an AND of its words: a row matches
+when it covers any unit, and ranks by its tier (the sum of its levels: all units above some, strong
+above weak) before anything else.
+
+A word that names an entry counts for a partner through the entry, not through text that merely
+mentions it: a partner holding a certification whose name holds the word (“Certified Kubernetes
+Administrator”) gets no text credit for it, since its indexed text cannot tell description from
+certificate; it counts only if it has the entry itself (offers Kubernetes) or the word is in its name.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from locator import vocab
+from locator.search.analysis import fold_terms, stem
+from locator.search.intent import Intent, Unit
+from locator.search.model import ReadModel
+from locator.search.retrieval import term_scores
+
+STRONG, WEAK = 2, 1
+
+
+@dataclass
+class Coverage:
+    """Per-row coverage of a query's units (arrays over the model's rows)."""
+
+    units: tuple[Unit, ...]
+    levels: list[np.ndarray]  # per unit: 0, WEAK or STRONG per row (uint8)
+    tier: np.ndarray  # per row: the sum of its levels (all units strongly: 2 × units)
+    text: np.ndarray  # per row: BM25 of the words it covers (orders rows within a tier)
+
+    @property
+    def matched(self) -> np.ndarray:
+        return self.tier > 0
+
+    def of_row(self, row: int) -> dict:
+        """One row's numbers for `explain`: its tier out of the most, the units it covers and how."""
+        covered = [{"words": u.text, "entries": [f"{k}:{c}" for k, c in u.entries],
+                    "level": ("strong", "weak", "none")[(STRONG, WEAK, 0).index(int(lv[row]))]}
+                   for u, lv in zip(self.units, self.levels)]
+        return {"units": len(self.units), "covered": sum(1 for c in covered if c["level"] != "none"),
+                "tier": int(self.tier[row]), "max_tier": STRONG * len(self.units), "by_unit": covered}
+
+    def entries_of(self, row: int, model: ReadModel) -> dict[str, list[str]]:
+        """kind → the named entries this row has (what it offers of what was asked)."""
+        found: dict[str, list[str]] = {}
+        for unit in self.units:
+            for kind, code in unit.entries:
+                if code in model.csr[kind].row(row) and code not in found.get(kind, ()):
+                    found.setdefault(kind, []).append(code)
+        return found
+
+    def words_of(self, row: int) -> list[str]:
+        """The free words (not entries) this row covers, as typed."""
+        return [u.text for u, lv in zip(self.units, self.levels) if not u.named and lv[row]]
+
+
+def coverage(model: ReadModel, intent: Intent, audience: str = "public") -> Coverage | None:
+    """Per-row coverage of the intent's units, or None when the query has no units (no text query)."""
+    if not intent.units:
+        return None
+    visible = model.audience(audience)[0]
+    names = name_terms(model)
+    tier = np.zeros(model.size, dtype=np.int16)
+    text = np.zeros(model.size, dtype=np.float32)
+    levels = []
+    for unit in intent.units:
+        level = np.zeros(model.size, dtype=np.uint8)
+        score, words = _words_score(model, unit, audience)
+        in_name = names.rows_with_all(unit.terms, model.size)
+        strong = in_name
+        if unit.named:
+            has = np.zeros(model.size, dtype=bool)
+            for kind, code in unit.entries:
+                has |= model.csr[kind].rows_with_any([code], model.size)
+            strong = strong | has
+            certificates = _certifications_naming(words, unit.entries)
+            if certificates:  # their text may name the words only through the certificate
+                score[model.csr["certification"].rows_with_any(certificates, model.size) & ~strong] = 0
+        level[score > 0] = WEAK
+        level[strong] = STRONG
+        level[~visible] = 0
+        score[~visible] = 0
+        levels.append(level)
+        tier += level
+        text += score
+    return Coverage(intent.units, levels, tier, text)
+
+
+def _words_score(model: ReadModel, unit: Unit, audience: str) -> tuple[np.ndarray, set[str]]:
+    """Per-row BM25 of the unit's words (all of them, for a phrase) and, for a named unit, of the
+    English labels of its entries (쿠버네티스 finds a description that says Kubernetes); the terms used."""
+    best = _all_terms(model, unit.terms, audience)
+    words = set(unit.terms)
+    for kind, code in unit.entries:
+        label_terms = tuple(fold_terms(vocab.label(kind, code)))
+        if label_terms and label_terms != unit.terms:
+            np.maximum(best, _all_terms(model, label_terms, audience), out=best)
+            words.update(label_terms)
+    return best, words
+
+
+def _all_terms(model: ReadModel, terms: tuple[str, ...], audience: str) -> np.ndarray:
+    """Sum of the terms' scores where every term matches, else 0."""
+    total = None
+    for term in terms:
+        scores = term_scores(model, term, audience)
+        if total is None:
+            total = scores
+        else:
+            total = np.where((total > 0) & (scores > 0), total + scores, 0).astype(np.float32)
+    return total if total is not None else np.zeros(model.size, dtype=np.float32)
+
+
+def _certifications_naming(words: set[str], entries: tuple[tuple[str, str], ...]) -> list[str]:
+    """Certifications (not among `entries`) whose label or code holds one of the words (stemmed)."""
+    stems = {stem(w) for w in words}
+    own = {code for kind, code in entries if kind == "certification"}
+    return [code for code, held in _certification_stems().items() if code not in own and stems & held]
+
+
+@lru_cache(maxsize=1)
+def _certification_stems() -> dict[str, frozenset[str]]:
+    return {code: frozenset(stem(t) for t in fold_terms(f"{label} {code}"))
+            for code, label in vocab.vocabulary("certification").items()}
+
+
+# ---------------------------------------------------------------- words of names
+
+
+class NameTerms:
+    """Stemmed folded name terms → rows, for “the word is in its name”. Rows are append-only in a
+    model's lineage (a delta adds rows), so one index grows with the models instead of being rebuilt."""
+
+    SAMPLES = 16  # names compared to tell a grown model from another one
+
+    def __init__(self) -> None:
+        self.lists: dict[str, list[int]] = {}
+        self.arrays: dict[str, np.ndarray] = {}
+        self.size = 0
+        self.source: object = None
+        self.sample: list[tuple[int, str]] = []
+
+    def covers(self, names) -> bool:
+        """Whether `names` is, or continues, the names this index was built from (rows appended)."""
+        if names is self.source:
+            return True
+        return self.size > 0 and len(names) >= self.size and all(names[i] == name for i, name in self.sample)
+
+    def grow(self, names: list[str]) -> None:
+        touched = set()
+        for row in range(self.size, len(names)):
+            for term in {stem(t) for t in fold_terms(names[row])}:
+                self.lists.setdefault(term, []).append(row)
+                touched.add(term)
+        for term in touched:
+            self.arrays.pop(term, None)
+        self.size = len(names)
+        self.source = names
+        at = sorted({int(i) for i in np.linspace(0, self.size - 1, self.SAMPLES)}) if self.size else []
+        self.sample = [(i, names[i]) for i in at]
+
+    def rows(self, term: str) -> np.ndarray:
+        found = self.arrays.get(term)
+        if found is None:
+            found = self.arrays[term] = np.array(self.lists.get(term, ()), dtype=np.int64)
+        return found
+
+    def rows_with_all(self, terms: tuple[str, ...], n: int) -> np.ndarray:
+        """Mask of the first n rows whose name holds every term (stemmed)."""
+        mask = None
+        for term in terms:
+            rows = self.rows(stem(term))
+            rows = rows[rows < n] if len(rows) and rows[-1] >= n else rows
+            hit = np.zeros(n, dtype=bool)
+            hit[rows] = True
+            mask = hit if mask is None else mask & hit
+        return mask if mask is not None else np.zeros(n, dtype=bool)
+
+
+_names_lock = threading.Lock()
+_names: NameTerms | None = None
+
+
+def name_terms(model: ReadModel) -> NameTerms:
+    """The name index of the model's rows: the last one, grown by the rows a delta added, or a new one."""
+    global _names
+    names = model.records.names
+    with _names_lock:
+        current = _names
+        if current is None or not current.covers(names):
+            current = NameTerms()
+        if current.size != len(names) or current.source is not names:
+            current.grow(names)
+        _names = current
+        return current
