@@ -35,7 +35,7 @@ def sign_in():
 
 
 @bp.post("/sign-in")
-def request_link():
+def sign_in_request():
     """Count the request, and email a link if the address is an enabled user's; the same page either way."""
     check_csrf()
     typed = request.form.get("email", "")
@@ -67,11 +67,11 @@ def request_link():
 
 def link_url(raw: str) -> str:
     """The absolute address of a sign-in link (the public URL, or this request's allowed host)."""
-    return public_base_url() + url_for("accounts.confirm", token=raw)
+    return public_base_url() + url_for("accounts.sign_in_link", token=raw)
 
 
 @bp.get("/sign-in/<token>")
-def confirm(token: str):
+def sign_in_link(token: str):
     """Show a button that uses the link; fetching this page uses nothing."""
     with services().db.session() as db:
         problem = accounts.link_problem(db, token)
@@ -81,7 +81,7 @@ def confirm(token: str):
 
 
 @bp.post("/sign-in/<token>")
-def use_link(token: str):
+def sign_in_with_link(token: str):
     check_csrf()
     with services().db.session() as db:
         outcome = accounts.consume_link(db, token)

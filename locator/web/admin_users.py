@@ -48,7 +48,7 @@ def invite():
             raw = accounts.create_link(db, user, timedelta(hours=cfg.invite_link_hours))
             to, role = user.email, user.role
             sign_in = public_base_url() + url_for("accounts.sign_in")
-            link = public_base_url() + url_for("accounts.confirm", token=raw)
+            link = public_base_url() + url_for("accounts.sign_in_link", token=raw)
             mail.send(cfg, to, "invite", "You are invited to the Partner Locator", link=link, sign_in_url=sign_in,
                       partner_name=partner_name, role=role, hours=cfg.invite_link_hours)
     except accounts.AccountError as exc:
