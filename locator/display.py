@@ -13,7 +13,7 @@ FACTS = (("languages", "language", "Languages"), ("services", "service", "Servic
 
 def distance_words(item: ResultItem, location: Location | None = None) -> str:
     """“0.6 km”, “1,204 km”, “office in Germany” or “serves your area remotely”."""
-    in_country = location is not None and location.kind == "country"
+    in_country = location is not None and location.is_area  # a region or a country
     if item.serves_remotely:
         return f"serves {location.label} remotely" if in_country else "serves your area remotely"
     if in_country:  # a distance from a country's centre means nothing to the reader

@@ -27,7 +27,8 @@ class Base(DeclarativeBase):
     pass
 
 
-LIST_FIELDS = ("types", "services", "segments", "languages", "certifications", "industries", "countries_served")
+LIST_FIELDS = ("types", "services", "segments", "languages", "certifications", "industries", "countries_served",
+               "regions_served")
 
 
 class Partner(Base):
@@ -50,6 +51,7 @@ class Partner(Base):
     certifications: Mapped[list[str]] = mapped_column(JSON, default=list)
     industries: Mapped[list[str]] = mapped_column(JSON, default=list)
     countries_served: Mapped[list[str]] = mapped_column(JSON, default=list)
+    regions_served: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 3166-2 first-level codes served remotely
     social: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     service_area = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=True)
     published: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -84,6 +86,9 @@ class Office(Base):
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=True)
     headquarters: Mapped[bool] = mapped_column(Boolean, default=False)
     geocode_source: Mapped[str | None] = mapped_column(String(40))
+    # Its ISO 3166-2 first-level region ("US-TX"): given, or derived from its place at import (locator.ingest.regions);
+    # `locator reindex` fills it in where a point has none.
+    region_code: Mapped[str | None] = mapped_column(String(6))
 
     partner: Mapped[Partner] = relationship(back_populates="offices")
 

@@ -14,7 +14,8 @@ from locator.completeness import score_profile
 from locator.models import LIST_FIELDS, Change, Office, Partner
 
 SCALAR_FIELDS = ("name", "description", "website", "logo_url", "email", "phone", "track", "published")
-OFFICE_FIELDS = ("label", "address", "city", "region", "postal_code", "country", "lat", "lon", "headquarters", "geocode_source")
+OFFICE_FIELDS = ("label", "address", "city", "region", "postal_code", "country", "lat", "lon", "headquarters", "geocode_source",
+                 "region_code")
 
 
 def slugify(text: str) -> str:

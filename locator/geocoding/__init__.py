@@ -46,9 +46,10 @@ def geocoder_for(config: "Config", db: "Database | None" = None) -> Geocoder:
     raise SetupError(f"LOCATOR_GEOCODER must be one of {', '.join(BACKENDS)}, not {config.geocoder!r}")
 
 
-def find_place(geocoder: Geocoder, text: str, field: str = "near") -> Location:
-    """The place named by `text`, or an UnknownPlace (400) naming `field`, with the nearest known names."""
-    location = geocoder.geocode(text)
+def find_place(geocoder: Geocoder, text: str, field: str = "near", context: str | None = None) -> Location:
+    """The place named by `text` (read in the `context` country first, e.g. the visitor's: "London" in Canada),
+    or an UnknownPlace (400) naming `field`, with the nearest known names."""
+    location = (geocoder.geocode(text, context) if context else None) or geocoder.geocode(text)
     if location is None:
         raise UnknownPlace(f"unknown place {text!r}", field=field, suggestions=list(geocoder.similar(text, limit=5)))
     return location

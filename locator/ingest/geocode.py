@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
+from locator.ingest.regions import office_region
 from locator.ingest.report import ImportReport
 from locator.untrusted import quote
 
 if TYPE_CHECKING:
+    from locator.gazetteer import Gazetteer
     from locator.geocoding import Geocoder
 
 KEY_FIELDS = ("address", "city", "region", "postal_code", "country")
@@ -28,9 +30,17 @@ class OfficeGeocoder:
             self._geocoder = self._geocoder()
         return self._geocoder
 
+    @property
+    def places(self) -> "Gazetteer | None":
+        """The offline gazetteer (regions of points), when a geocoder is configured."""
+        return getattr(self.geocoder, "gazetteer", None)
+
     def locate(self, office: dict[str, Any], row: int | None, partner_id: str | None, path: str) -> bool:
-        """Fill lat/lon (and a missing country or city) of an office without coordinates; warn when it fails."""
+        """Fill lat/lon (and a missing country or city) of an office without coordinates, warning when that
+        fails, and the region code of every office placed. Returns whether it geocoded the office."""
         if office.get("lat") is not None and office.get("lon") is not None:
+            if not office.get("region_code"):
+                office["region_code"] = office_region(office, self.places)
             return False
         key = tuple(office.get(k) for k in KEY_FIELDS)
         if not any(key):
@@ -54,5 +64,6 @@ class OfficeGeocoder:
         if not office.get("city") and location.kind == "city" and location.label:
             office["city"] = location.label.split(",")[0].strip()
             self.report.derive("office city from the geocoded place (its English name)")
+        office["region_code"] = office_region(office, self.places, location)
         self.report.offices_geocoded += 1
         return True

@@ -3,11 +3,11 @@ JSON and YAML loaders every importer uses (hostile input, too deep or YAML alias
 
 CSV layout: one header row, then one row per office. The partner columns are those of the JSON
 format; list columns (types, services, segments, languages, certifications, industries,
-countries_served) hold codes separated by `;`; object columns (social, service_area,
+countries_served, regions_served) hold codes separated by `;`; object columns (social, service_area,
 internal_contacts) hold JSON; internal fields are `internal_channel_account_manager`,
 `internal_contacts`, `internal_notes`; office fields are prefixed `office_` (office_label,
 office_address, office_city, office_region, office_postal_code, office_country, office_lat,
-office_lon, office_headquarters, office_geocode_source). A partner with several offices takes
+office_lon, office_headquarters, office_geocode_source, office_region_code). A partner with several offices takes
 several consecutive rows with the same id: the first row carries the partner columns, the
 following rows may leave them empty (or repeat them exactly). A partner without offices leaves the
 office columns empty. Booleans are true/false (also 1/0, yes/no); empty cells mean "not given".

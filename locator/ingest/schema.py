@@ -26,6 +26,7 @@ from pydantic import (
 
 from locator import vocab
 from locator.ingest.readers import UNREAD, Row
+from locator.ingest.regions import region_codes
 from locator.ingest.report import ImportReport
 from locator.models import LIST_FIELDS
 from locator.untrusted import WHITESPACE_CONTROLS, control_character, describe_control, quote
@@ -111,6 +112,16 @@ Country = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(
 Optional = Annotated[str | None, BeforeValidator(_empty_to_none)]
 
 
+def _region(value: str) -> str:
+    code = value.strip().upper()
+    if code not in region_codes():
+        raise ValueError(f"unknown ISO 3166-2 first-level region code {quote(value)} (e.g. US-TX, DE-BY)")
+    return code
+
+
+Region = Annotated[str, AfterValidator(_region)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", str_max_length=20000)
 
@@ -126,11 +137,14 @@ class OfficeIn(Strict):
     lon: float | None = Field(default=None, ge=-180, le=180)
     headquarters: bool = False
     geocode_source: Optional = Field(default=None, max_length=40)
+    region_code: Annotated[Region | None, BeforeValidator(_empty_to_none)] = None  # derived from the point when absent
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> "OfficeIn":
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat and lon must be given together (or neither)")
+        if self.region_code and self.country and not self.region_code.startswith(self.country + "-"):
+            raise ValueError(f"region_code {self.region_code} is not in the office's country {self.country}")
         return self
 
 
@@ -164,6 +178,7 @@ class PartnerIn(Strict):
     certifications: _codes("certification") = []
     industries: _codes("industry") = []
     countries_served: _codes("country") = []
+    regions_served: Annotated[list[Region], AfterValidator(_unique)] = []
     social: dict[Annotated[str, AfterValidator(_non_empty)], Annotated[str, AfterValidator(_url)]] = {}
     service_area: dict[str, Any] | None = None
     offices: list[OfficeIn] = []

@@ -15,8 +15,9 @@ from locator.search.analysis import fold_terms, stem
 from locator.search.filters import LIST_COLUMNS
 
 LIST_KINDS = LIST_COLUMNS  # filter → its Partner list column, held as CSR rows (see locator.search.filters)
-# country: an office in it or serving it; office_country / served: each side alone.
-CSR_KINDS = (*LIST_KINDS, "country", "office_country", "served")
+# country: an office in it or serving it; office_country / served: each side alone. office_region /
+# served_region: the ISO 3166-2 regions of its offices / those it serves remotely (region searches).
+CSR_KINDS = (*LIST_KINDS, "country", "office_country", "served", "office_region", "served_region")
 NAME_BOOST = 3  # a name term counts as this many description terms
 DESCRIPTION_SNIPPET = 300
 
@@ -27,9 +28,9 @@ def load_docs(session: Session, ids: Iterable[int] | None = None) -> list[dict[s
     cols = list(dict.fromkeys([  # (a filter's column may be one of these already)
         p.c.id, p.c.external_id, p.c.slug, p.c.name, p.c.description, p.c.website, p.c.logo_url,
         p.c.track, p.c.published, p.c.completeness, p.c.internal, p.c.industries, p.c.countries_served,
-        p.c.service_area, *(p.c[column] for column in LIST_KINDS.values()),
+        p.c.regions_served, p.c.service_area, *(p.c[column] for column in LIST_KINDS.values()),
     ]))
-    office_cols = [o.c.partner_id, o.c.label, o.c.city, o.c.country, o.c.lat, o.c.lon]
+    office_cols = [o.c.partner_id, o.c.label, o.c.city, o.c.country, o.c.lat, o.c.lon, o.c.region_code]
     chunks: list[list[int] | None] = [None]
     if ids is not None:
         ids = sorted(set(ids))
@@ -48,7 +49,8 @@ def load_docs(session: Session, ids: Iterable[int] | None = None) -> list[dict[s
         for row in session.execute(office_stmt):
             if row.partner_id in docs:
                 docs[row.partner_id]["offices"].append(
-                    {"label": row.label, "city": row.city, "country": row.country, "lat": row.lat, "lon": row.lon}
+                    {"label": row.label, "city": row.city, "country": row.country, "lat": row.lat, "lon": row.lon,
+                     "region_code": row.region_code}
                 )
     return list(docs.values())
 

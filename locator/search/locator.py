@@ -15,6 +15,7 @@ from locator.config import Config
 from locator.db import Database
 from locator.errors import StoreUnavailable
 from locator.geocoding import Geocoder, Location, find_place
+from locator.ingest.regions import backfill_office_regions
 from locator.models import Partner
 from locator.search import facets as facet_counts
 from locator.search import index, ranking, retrieval
@@ -102,11 +103,18 @@ class Locator:
             return Location(query.lat, query.lon, f"{query.lat:.5f}, {query.lon:.5f}", "coordinates", None, "point")
         if not query.near:
             return None
-        return find_place(self.geocoder, query.near, field="near")
+        return find_place(self.geocoder, query.near, field="near", context=self.context_country(query))
+
+    @staticmethod
+    def context_country(query: SearchQuery) -> str | None:
+        """The country a place typed without one is read in first: the search's one country filter (a page's
+        or widget's preset), else the visitor's (Accept-Language)."""
+        countries = query.values("country")
+        return countries[0] if len(countries) == 1 else query.context_country
 
     def radius(self, query: SearchQuery, location: Location | None) -> float | None:
-        """The radius searched: none without a location or for a country (its offices and servers)."""
-        if location is None or location.kind == "country":
+        """The radius searched: none without a location or for an area, a region or country (its offices and servers)."""
+        if location is None or location.is_area:
             return None
         return query.radius_km or self.config.default_radius_km
 
@@ -115,8 +123,8 @@ class Locator:
         if location is None:
             return None, None, None
         nearby = None
-        if location.kind == "country":
-            inside = model.csr["office_country"].rows_with_any([location.country], model.size)
+        if location.is_area:
+            inside = retrieval.offices_in(model, location)
         else:
             nearby = retrieval.within_radius(model, location.lat, location.lon, radius)
             inside = nearby.inside
@@ -310,4 +318,8 @@ class Locator:
         return self.keeper.refresh()
 
     def reindex(self) -> index.BuildReport:
+        """Rebuild the index, first deriving the region of every office with a point and none (stores from
+        before offices knew their region), so that nobody has to."""
+        with self.db.session() as session:
+            backfill_office_regions(session, self.geocoder.gazetteer)
         return self.keeper.reindex()

@@ -178,7 +178,10 @@ def columns_of(docs: list[dict[str, Any]]) -> dict[str, Any]:
         served = list(doc.get("countries_served") or [])
         lists["office_country"].append(office_countries)
         lists["served"].append(served)
-        lists["country"].append(office_countries + served)
+        served_regions = list(doc.get("regions_served") or [])  # ISO 3166-2: a region's country is its prefix
+        lists["country"].append(office_countries + served + [code[:2] for code in served_regions])
+        lists["office_region"].append([o["region_code"] for o in doc["offices"] if o.get("region_code")])
+        lists["served_region"].append(served_regions)
         located = [o for o in doc["offices"] if o["lat"] is not None and o["lon"] is not None]
         lat.extend(o["lat"] for o in located)
         lon.extend(o["lon"] for o in located)

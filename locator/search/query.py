@@ -43,6 +43,7 @@ class SearchQuery:
     facets: tuple[str, ...] = ()
     explain: bool = False
     audience: Literal["public", "seller"] = "public"  # sellers see unpublished partners and internal fields
+    context_country: str | None = None  # the visitor's country (Accept-Language): how a bare "80331" or "London" is read
 
     @classmethod
     def from_params(

@@ -57,13 +57,28 @@ class SearchResults:
     def as_dict(self) -> dict[str, Any]:
         """The API body; shallow (values are shared, not deep-copied: dataclasses.asdict cost ms)."""
         return {
-            "query": dict(self.query, location=_shallow(self.location) if self.location else None),
+            "query": dict(self.query, location=location_body(self.location) if self.location else None),
             "total": self.total,
             "page": self.page,
             "per_page": self.per_page,
             "results": [_item_dict(item) for item in self.results],
             "facets": self.facets,
         }
+
+
+def location_body(location: Location) -> dict[str, Any]:
+    """The place as responses give it: `bbox` for areas only; each other reading of the name with its kind and
+    the `near` text that searches it."""
+    body: dict[str, Any] = {k: getattr(location, k) for k in ("lat", "lon", "label", "source", "country", "kind", "region")}
+    if location.is_area and location.bbox is not None:
+        body["bbox"] = list(location.bbox)
+    body["alternatives"] = [{"label": alt.label, "kind": alt.kind, "near": near_text(alt)} for alt in location.alternatives]
+    return body
+
+
+def near_text(location: Location) -> str:
+    """What to type (`near=`) to search this place: its label, which names it with its region and country."""
+    return location.label
 
 
 def _shallow(obj: Any) -> dict[str, Any]:

@@ -188,11 +188,24 @@ def nearest_offices(model: ReadModel, rows: np.ndarray, lat: float, lon: float) 
     return best
 
 
+def offices_in(model: ReadModel, area: Location) -> np.ndarray:
+    """Rows with an office in the area: its region (ISO 3166-2), or its country."""
+    if area.kind == "region":
+        return model.csr["office_region"].rows_with_any([area.region] if area.region else [], model.size)
+    return model.csr["office_country"].rows_with_any([area.country] if area.country else [], model.size)
+
+
 def serving(model: ReadModel, location: Location) -> np.ndarray:
-    """Rows that serve the location without being there: countries served or a service area."""
+    """Rows that serve the location without being there: its country or its region served (for a
+    country, any of its regions), or a service area holding its point."""
     mask = np.zeros(model.size, dtype=bool)
     if location.country:
         mask |= model.csr["served"].rows_with_any([location.country], model.size)
+    regions = model.csr["served_region"]
+    if location.kind == "country" and location.country:
+        mask |= regions.rows_with_any([c for c in regions.codes if c.startswith(location.country + "-")], model.size)
+    elif location.region:
+        mask |= regions.rows_with_any([location.region], model.size)
     rows, tree = model.area_tree
     if tree is not None:
         from shapely import Point

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict
+from dataclasses import replace
 
 import orjson
 from flask import Blueprint, Response, current_app, render_template, request
@@ -14,7 +14,9 @@ from locator.errors import InvalidParameter, NotFound, PayloadTooLarge, Unauthor
 from locator.geocoding import find_place
 from locator.search.params import OUTPUT_PARAMETERS, geojson_features
 from locator.search.query import SearchQuery
+from locator.search.results import location_body
 from locator.web.context import services
+from locator.web.search_view import visitor_country
 
 bp = Blueprint("api", __name__)
 V1 = "/api/v1"
@@ -66,6 +68,12 @@ def cached_json(body, mimetype: str, who: str) -> Response:
     return response.make_conditional(request)
 
 
+def by_language(response: Response) -> Response:
+    """A place is read in the visitor's country (Accept-Language), so caches keep one answer per language."""
+    response.vary.add("Accept-Language")
+    return response
+
+
 @bp.get(f"{V1}/search")
 def search():
     who = audience()
@@ -73,9 +81,10 @@ def search():
     query = SearchQuery.from_params(
         request.args, current_app.config["LOCATOR"], audience=who, strict=True, allowed_extra=OUTPUT_PARAMETERS
     )
+    query = replace(query, context_country=visitor_country())  # how a place typed without its country is read
     options = {"features": geojson_features(request.args)} if fmt == "geojson" else {}
     body, mimetype = formats.render(services().locator.search(query), fmt, **options)
-    return cached_json(body, mimetype, who)
+    return by_language(cached_json(body, mimetype, who))
 
 
 @bp.get(f"{V1}/partners/<slug>")
@@ -104,8 +113,8 @@ def geocode():
         raise InvalidParameter("q is required", field="q")
     if len(text) > 200:
         raise InvalidParameter("q is longer than 200 characters", field="q")
-    location = find_place(services().geocoder, text, field="q")
-    return cached_json({"q": text, "location": asdict(location)}, "application/json", "public")
+    location = find_place(services().geocoder, text, field="q", context=visitor_country())
+    return by_language(cached_json({"q": text, "location": location_body(location)}, "application/json", "public"))
 
 
 @bp.get(f"{V1}/vocabularies")

@@ -31,12 +31,23 @@ INTERNAL = closed({"channel_account_manager": nullable(STRING), "contacts": {"ty
                    "notes": nullable(STRING)}, required=(), description="Sellers only: never in a public response")
 
 NEAREST_OFFICE = closed({"label": nullable(STRING), "city": nullable(STRING), "country": nullable(STRING), "lat": NUMBER, "lon": NUMBER})
+KINDS = ["point", "city", "postal_code", "region", "country"]
+ALTERNATIVE = closed({"label": STRING, "kind": {"type": "string", "enum": KINDS},
+                      "near": {**STRING, "description": "The `near` text that searches this reading"}},
+                     description="Another reading of an ambiguous name (\"Did you mean London, Ontario?\")")
 LOCATION = closed({"lat": NUMBER, "lon": NUMBER, "label": STRING,
-                   "source": {**STRING, "description": "gazetteer | country | postal | nominatim | cache | coordinates"},
-                   "country": nullable(STRING), "kind": {**STRING, "description": "city | country | region | postal | address | point"},
+                   "source": {**STRING, "description": "gazetteer | country | region | postal | nominatim | cache | coordinates"},
+                   "country": nullable({**STRING, "description": "ISO 3166-1 alpha-2"}),
+                   "kind": {"type": "string", "enum": KINDS,
+                            "description": "An area (region, country) is searched as partners with an office in it or "
+                                           "serving it, with no radius; the others by the radius around the point"},
+                   "region": nullable({**STRING, "description": "ISO 3166-2 code of the region (US-TX), or of the "
+                                                                "region the place is in"}),
                    "bbox": {"type": "array", "items": NUMBER, "minItems": 4, "maxItems": 4,
-                            "description": "An area's bounds: west, south, east, north"}},
-                  required=("lat", "lon", "label", "source", "country", "kind"))
+                            "description": "Areas only: their bounds, west, south, east, north"},
+                   "alternatives": {"type": "array", "items": ALTERNATIVE,
+                                    "description": "The other readings of the name, most likely first"}},
+                  required=("lat", "lon", "label", "source", "country", "kind", "region", "alternatives"))
 
 # OpenAPI 3.0 ignores `nullable` beside a $ref, so a schema that may be null is written out in place.
 RESULT_PROPERTIES: dict[str, Any] = {
@@ -89,7 +100,8 @@ FEATURE_PROPERTIES = closed(
 
 OFFICE = closed({"label": nullable(STRING), "address": nullable(STRING), "city": nullable(STRING), "region": nullable(STRING),
                  "postal_code": nullable(STRING), "country": nullable(STRING), "lat": nullable(NUMBER), "lon": nullable(NUMBER),
-                 "headquarters": BOOLEAN, "geocode_source": nullable(STRING)})
+                 "headquarters": BOOLEAN, "geocode_source": nullable(STRING),
+                 "region_code": nullable({**STRING, "description": "ISO 3166-2 code of its region (derived from its place)"})})
 
 PROFILE_PROPERTIES: dict[str, Any] = {
     "id": STRING, "slug": STRING, "name": STRING, "description": STRING,
@@ -97,6 +109,7 @@ PROFILE_PROPERTIES: dict[str, Any] = {
     "track": {"type": "string", "enum": ["select", "open"]}, "published": BOOLEAN,
     "types": CODES, "services": CODES, "segments": CODES, "languages": CODES, "certifications": CODES,
     "industries": CODES, "countries_served": CODES,
+    "regions_served": {**CODES, "description": "ISO 3166-2 regions served without an office there"},
     "social": {"type": "object", "additionalProperties": STRING, "description": "network → URL"},
     "service_area": nullable(closed({"type": {"type": "string", "enum": ["MultiPolygon"]}, "coordinates": {"type": "array"}},
                                     description="GeoJSON MultiPolygon served")),

@@ -6,10 +6,11 @@ nothing matched, the ways to widen the search.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Literal
 from urllib.parse import parse_qsl, urlencode
 
+from flask import has_request_context, request
 from werkzeug.datastructures import MultiDict
 
 from locator import vocab
@@ -18,7 +19,7 @@ from locator.errors import LocatorError
 from locator.search.filters import FILTERS, NAMES, ON_PAGE
 from locator.search.query import PARAMETERS, SearchQuery
 from locator.geocoding.location import Location
-from locator.search.results import SearchResults
+from locator.search.results import SearchResults, near_text
 
 PAGE_FACETS = ",".join(f.name for f in ON_PAGE if f.faceted)
 RADII_KM = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
@@ -69,6 +70,7 @@ class SearchPage:
     prev_url: str | None = None
     next_url: str | None = None
     place: str | None = None  # the searched place in words ("Munich, Germany" for a point there)
+    alternatives: list[tuple[str, str]] = field(default_factory=list)  # other readings of the place: (label, its search)
 
     @property
     def searched(self) -> bool:
@@ -102,10 +104,10 @@ class SearchPage:
         location = self.results.location
         parts = []
         if location is not None:
-            where = f"{'in' if location.kind == 'country' else 'near'} {self.place or location.label}"
+            where = f"{'in' if location.is_area else 'near'} {self.place or location.label}"
             parts.append(f"{words} {where}" if words else f"Partners {where}")
             radius = self.results.query.get("radius_km")
-            if location.kind != "country" and radius:
+            if not location.is_area and radius:
                 parts.append(f"{radius:,g}\u00a0km")
         else:
             parts.append(words or "All partners")
@@ -153,7 +155,19 @@ def parse(args: MultiDict, config: Config, audience: Literal["public", "seller"]
     params["explain"] = "1"
     for key, value in extra.items():
         params[key] = str(value)
-    return SearchQuery.from_params(params, config, audience=audience)
+    query = SearchQuery.from_params(params, config, audience=audience)
+    return replace(query, context_country=visitor_country()) if has_request_context() else query
+
+
+def visitor_country(accept_languages: Iterable[str] | None = None) -> str | None:
+    """The region of the visitor's most preferred language tag that names one (de-DE → DE, en-CA → CA,
+    zh-Hant-TW → TW), or None; a bare language (de) says nothing of where the visitor is."""
+    tags = request.accept_languages.values() if accept_languages is None else accept_languages
+    for tag in tags:
+        for subtag in tag.replace("_", "-").split("-")[1:]:
+            if len(subtag) == 2 and subtag.isalpha():
+                return subtag.upper()
+    return None
 
 
 def has_criteria(args: MultiDict) -> bool:
@@ -176,10 +190,12 @@ def run_search(locator: Any, args: MultiDict, config: Config, path: str,
         page.error = exc.to_dict()
         return page
     page.place = place_words(page.results.location, getattr(locator.geocoder, "gazetteer", None))
+    page.alternatives = [(alt.label, url_for_args(path, args, near=near_text(alt), lat=None, lon=None, page=None))
+                         for alt in (page.results.location.alternatives if page.results.location else ())]
     page.filters = [g for g in filter_groups(page.results, args) if g.name not in locked]
     _paging(page, path)
     if page.results.total == 0:
-        page.widenings = widenings(locator, args, config, path, audience, page.query, locked)
+        page.widenings = widenings(locator, args, config, path, audience, page.query, locked, page.results.location)
     return page
 
 
@@ -207,12 +223,16 @@ def _paging(page: SearchPage, path: str) -> None:
 
 
 def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience: str,
-              query: SearchQuery, locked: tuple[str, ...] = ()) -> list[Widening]:
-    """Links that would find something: a larger radius, remote partners, one filter fewer, no text."""
+              query: SearchQuery, locked: tuple[str, ...] = (), location: Location | None = None) -> list[Widening]:
+    """Links that would find something: a larger radius (the whole country, for a region), remote partners,
+    one filter fewer, no text."""
     candidates: list[tuple[str, MultiDict]] = []
     found: list[Widening] = []
     located = bool(args.get("near") or args.get("lat"))
-    if located:
+    area = location if location is not None and location.is_area else None
+    if area is not None and area.kind == "region" and (country := _country_words(locator, area)):
+        found += _widening(locator, f"Search all of {country}", MultiDict(args), config, path, audience, near=country)
+    if located and area is None:
         radius = query.radius_km or config.default_radius_km
         for wider in (r for r in RADII_KM if radius < r <= config.max_radius_km):
             changed = MultiDict(args)
@@ -222,10 +242,10 @@ def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience
             if total:  # the smallest radius that finds someone
                 found.append(Widening(f"Widen the radius to {wider:,} km", url_for_args(path, changed), total))
                 break
-        if not query.include_remote:
-            changed = MultiDict(args)
-            changed["include_remote"] = "true"
-            candidates.append(("Include partners that serve the area remotely", changed))
+    if located and not query.include_remote:
+        changed = MultiDict(args)
+        changed["include_remote"] = "true"
+        candidates.append(("Include partners that serve the area remotely", changed))
     for f in FILTERS:
         for value in ([] if f.name in locked else args.getlist(f.name)):
             candidates.append((f"Drop the filter {f.label}: {vocab.label(f.kind, value)}",
@@ -240,6 +260,22 @@ def widenings(locator: Any, args: MultiDict, config: Config, path: str, audience
         if total:
             found.append(Widening(text, url_for_args(path, changed), total))
     return found
+
+
+def _country_words(locator: Any, area: Location) -> str | None:
+    places = getattr(locator.geocoder, "gazetteer", None)
+    country = places.country_centre(area.country) if places is not None and area.country else None
+    return country.label if country is not None else None
+
+
+def _widening(locator: Any, text: str, args: MultiDict, config: Config, path: str, audience: str,
+              **changes: Any) -> list[Widening]:
+    """The widening `changes` make to `args`, when it finds someone."""
+    for key, value in changes.items():
+        args[key] = value
+    args.poplist("page")
+    total = _total(locator, args, config, audience)
+    return [Widening(text, url_for_args(path, args), total)] if total else []
 
 
 def _total(locator: Any, args: MultiDict, config: Config, audience: str) -> int:
@@ -258,7 +294,10 @@ def why_empty(page: SearchPage) -> str:
     if results and results.location:
         radius = query.radius_km if query.radius_km is not None else None
         where = page.place or results.location.label
-        parts.append(f"within {radius:g} km of {where}" if radius else f"near {where}")
+        if results.location.is_area:
+            parts.append(f"in or serving {where}")
+        else:
+            parts.append(f"within {radius:g} km of {where}" if radius else f"near {where}")
     for f in FILTERS:
         chosen = page.args.getlist(f.name)
         if chosen:

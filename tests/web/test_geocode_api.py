@@ -14,7 +14,7 @@ def test_a_known_place_is_a_location(client):
     response = client.get("/api/v1/geocode?q=Berlin")
     body = response.get_json()
     assert response.status_code == 200 and body["q"] == "Berlin"
-    assert set(body["location"]) == {"lat", "lon", "label", "source", "country", "kind"}
+    assert set(body["location"]) == {"lat", "lon", "label", "source", "country", "kind", "region", "alternatives"}
     assert body["location"]["country"] == "DE" and body["location"]["kind"] == "city"
     assert abs(body["location"]["lat"] - 52.52) < 0.1 and abs(body["location"]["lon"] - 13.40) < 0.1
 

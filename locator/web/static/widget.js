@@ -393,10 +393,13 @@
       this._renderFilters(body.facets);
       var total = body.total;
       var location = body.query.location;
-      var where = location ? (location.kind === "country" ? " in " : " near ") + location.label : "";  // as the page's heading
+      var where = location ? (location.kind === "country" || location.kind === "region" ? " in " : " near ") + location.label : "";  // as the page's heading
       this._status.textContent = total === 0
         ? "No partners found" + where + ". Try a larger radius or fewer filters."
         : total.toLocaleString("en") + (total === 1 ? " partner" : " partners") + where;
+      var others = location ? location.alternatives.map(function (alt) { return alt.near; }) : [];  // other readings
+      if (others.length) this._status.textContent += ". Did you mean:";
+      this._showDidYouMean(others);
       this._list.textContent = "";
       body.results.forEach(function (item) { self._list.appendChild(self._item(item)); });
       var pages = Math.max(1, Math.ceil(total / body.per_page));
