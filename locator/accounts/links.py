@@ -66,8 +66,9 @@ def consume_link(session: Session, raw: str) -> tuple[User, str | None] | LinkPr
         return problem
     now = utcnow()
     marked = session.execute(update(SignInLink).where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
-                             .values(used_at=now).execution_options(synchronize_session=False))
+                             .values(used_at=now))
     if marked.rowcount != 1:  # another request used it a moment ago
+        session.expire(link)
         return LinkProblem.USED
     user.last_sign_in_at = now
     return user, link.next_path

@@ -73,7 +73,7 @@ def _invitee(db, form: dict) -> tuple[UserRow, str | None]:
     if existing.disabled_at is not None:
         raise accounts.AccountError("this user is disabled", field="email")
     if existing.role != form["role"] or existing.partner_id != (partner.id if partner else None):
-        raise accounts.AccountError(f"there is already a {existing.role} user with this email address", field="email")
+        raise accounts.AccountError(f"this address already belongs to a user (role {existing.role})", field="email")
     return existing, partner.name if partner else None
 
 

@@ -29,10 +29,14 @@ class LocalSmtpServer:
 
     def start(self) -> "LocalSmtpServer":
         self._controller.start()
+        self._running = True
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        """Stop accepting connections (again: nothing)."""
+        if getattr(self, "_running", False):
+            self._controller.stop()
+            self._running = False
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's handler hook
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)

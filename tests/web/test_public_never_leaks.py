@@ -7,6 +7,7 @@ import re
 import pytest
 
 from locator.auth import create_token
+from tests.support.accounts import add_user, sign_in_by_link
 from tests.web.pagedata import SECRET, UNPUBLISHED_NAME, add_pages_data
 
 # Query strings that try to get more than the public sees.
@@ -40,12 +41,19 @@ def urls_for(rule, slugs: list[str]) -> list[str]:
     return [re.sub(r"<(?:[^:<>]+:)?[^<>]+>", slug, rule.rule) for slug in slugs]
 
 
+USER_EMAIL = "private-user-7f3a@partner.example"  # a partner user's address: never in a public response
+OWN_PAGES = ("/partner", "/admin")  # a signed-in user's own pages (their data is theirs to see)
+
+
 @pytest.fixture
-def site(fresh_db, make_app):
+def site(fresh_db, make_app, smtp_server):
     with fresh_db.session() as session:
         slugs = add_pages_data(session, xss=False, extra_berlin=2)
         raw = create_token(session, "Leak Tester", "seller")
-    return make_app(fresh_db), slugs, raw
+    app = make_app(fresh_db, smtp_url=smtp_server.url)
+    add_user(app, USER_EMAIL, "partner", slugs["acme"])
+    add_user(app, "private-admin-7f3a@vendor.example", "admin")
+    return app, slugs, raw
 
 
 API_DESCRIPTION = ("/api/openapi.json", "/api/docs")
@@ -54,14 +62,17 @@ API_DESCRIPTION = ("/api/openapi.json", "/api/docs")
 def assert_clean(body: str, where: str, unpublished_slug: str) -> None:
     assert SECRET not in body, where
     assert UNPUBLISHED_NAME not in body, where
+    assert USER_EMAIL not in body and "private-admin-7f3a" not in body, where
     if unpublished_slug not in where:  # an error may echo the slug that was asked for
         assert unpublished_slug not in body, where
     if not where.startswith(API_DESCRIPTION):  # the API's description names the seller-only fields; no values
         assert "channel_account_manager" not in body, where
 
 
-def test_no_public_route_leaks(site):
+def test_no_public_route_leaks(site, smtp_server):
     app, slugs, raw = site
+    partner_user = app.test_client()  # a signed-in partner user's browser: public routes stay public for it
+    sign_in_by_link(partner_user, smtp_server, USER_EMAIL)
     anonymous = app.test_client()
     seller = app.test_client()  # a signed-in seller's browser: the public routes stay public for it too
     form = seller.get("/sellers").get_data(as_text=True)
@@ -78,7 +89,8 @@ def test_no_public_route_leaks(site):
         for url in urls_for(rule, [slugs["acme"], slugs["unpublished"]]):
             for query in QUERIES:
                 for headers in HEADERS:
-                    for client in (anonymous, seller):
+                    own = rule.rule.startswith(OWN_PAGES)
+                    for client in (anonymous, seller) if own else (anonymous, seller, partner_user):
                         response = client.get(f"{url}?{query}" if query else url, headers=headers)
                         assert response.status_code < 500, (url, query)
                         assert_clean(response.get_data(as_text=True), f"{url}?{query} {headers}", slugs["unpublished"])
@@ -88,6 +100,7 @@ def test_no_public_route_leaks(site):
         for client in (anonymous, seller):
             assert_clean(client.get(f"/api/v1/suggest?q={prefix}").get_data(as_text=True), prefix, slugs["unpublished"])
     assert requests >= len(rules) * len(QUERIES) * len(HEADERS) * 2
+    assert {"/sign-in", "/sign-in/<token>"} <= paths
 
 
 def test_the_unpublished_partner_is_a_404_everywhere_public(site):
