@@ -77,7 +77,13 @@ def location_body(location: Location) -> dict[str, Any]:
 
 
 def near_text(location: Location) -> str:
-    """What to type (`near=`) to search this place: its label, which names it with its region and country."""
+    """What to type (`near=`) to search this place: its label, which names it with its region and country; for
+    a country, its ISO alpha-3 code, as its name alone may be read as a region first (Georgia)."""
+    if location.kind == "country" and location.country:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=location.country)
+        return country.alpha_3 if country is not None else location.label
     return location.label
 
 

@@ -132,6 +132,7 @@ SUGGESTION = {"oneOf": [
 ERROR = closed({"error": closed({
     "code": STRING, "message": STRING, "field": nullable(STRING),
     "suggestions": {**CODES, "description": "Places, for an unknown place"},
+    "country": {**STRING, "description": "For an unknown place: the country understood in it (ISO 3166-1 alpha-2)"},
     "allowed": {**CODES, "description": "Values the field takes (the nearest ones when there are many)"},
     "suggestion": nullable({**STRING, "description": "The allowed value nearest the one sent"}),
     "vocabulary": {**STRING, "description": "Where every allowed value is listed"},

@@ -374,10 +374,11 @@
     _showDidYouMean(places) {
       var self = this;
       this._didYouMean.textContent = "";
-      places.forEach(function (place) {
+      places.forEach(function (place) {  // a place name, or a reading {label, near}
         var li = el("li");
-        var button = el("button", { type: "button", class: "secondary" }, place);
-        button.addEventListener("click", function () { self._choosePlace(place); self._inputs.near.focus(); });
+        var near = place.near || place;
+        var button = el("button", { type: "button", class: "secondary" }, place.label || place);
+        button.addEventListener("click", function () { self._choosePlace(near); self._inputs.near.focus(); });
         li.appendChild(button);
         self._didYouMean.appendChild(li);
       });
@@ -397,7 +398,7 @@
       this._status.textContent = total === 0
         ? "No partners found" + where + ". Try a larger radius or fewer filters."
         : total.toLocaleString("en") + (total === 1 ? " partner" : " partners") + where;
-      var others = location ? location.alternatives.map(function (alt) { return alt.near; }) : [];  // other readings
+      var others = location ? location.alternatives : [];  // the other readings of the place: {label, near}
       if (others.length) this._status.textContent += ". Did you mean:";
       this._showDidYouMean(others);
       this._list.textContent = "";
