@@ -16,7 +16,9 @@ def facet_labels(results: SearchResults) -> dict[str, dict[str, str]]:
 def as_json(results: SearchResults) -> dict[str, Any]:
     body = results.as_dict()
     for shown, item in zip(body["results"], results.results):
-        shown["display"] = result_display(item, results.location)
+        shown["display"] = result_display(item, results.location, results.query)
+        if item.explain is not None:  # the numbers and the sentence they make
+            shown["explain"] = dict(item.explain, sentence=shown["display"]["explanation"])
     if results.facets:
         body["facet_labels"] = facet_labels(results)
     return body

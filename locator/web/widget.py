@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from locator import display
 from locator.errors import InvalidParameter
 from locator.web.context import services
 from locator.web.pages import search_screen
@@ -49,7 +50,7 @@ def widget_config(cfg) -> dict:
     return {"tileUrl": cfg.tile_url, "tileAttribution": cfg.tile_attribution,
             "radii": [{"value": r, "label": f"{r:,} km"} for r in RADII_KM if r <= cfg.max_radius_km],
             "defaultRadius": cfg.default_radius_km,
-            "filters": widget_filters()}
+            "filters": widget_filters(), "tracks": display.track_legend(), "orderNote": display.ORDER_NOTE}
 
 
 def widget_filters() -> list[dict]:

@@ -34,29 +34,87 @@ def shadow_texts(page, selector: str) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("near, radius", [("Berlin", "100"), ("Germany", "")])
-def test_page_iframe_and_widget_say_the_same_sentence(site, host, watched, near, radius):
+def page_texts(page, selector: str) -> list[str]:
+    return [" ".join(t.split()) for t in page.locator(selector).all_text_contents()]
+
+
+@pytest.mark.parametrize("near, radius, extra", [("Berlin", "100", ""), ("Germany", "", ""),
+                                                 ("Berlin", "100", "&service=kubernetes&service=migration&language=de")])
+def test_page_iframe_and_widget_say_the_same_sentence(site, host, watched, near, radius, extra):
     host_server, pages = host
-    query = f"near={near}&per_page=5" + (f"&radius_km={radius}" if radius else "")
-    expected = [r["display"]["explanation"] for r in api(site, f"/api/v1/search?{query}")["results"]]
-    assert len(expected) == 5 and all(" partner · profile " in e for e in expected)
+    query = f"near={near}&per_page=5" + (f"&radius_km={radius}" if radius else "") + extra
+    body = api(site, f"/api/v1/search?{query}&explain=1")
+    expected = [r["display"]["explanation"] for r in body["results"]]
+    assert len(expected) >= 3 and all(e.endswith((" Select partner", " Open partner")) for e in expected)
+    assert [r["explain"]["sentence"] for r in body["results"]] == expected  # explain: the numbers and the sentence
+    assert not any("% complete" in e for e in expected)  # customers see the profile's facts, not its percentage
+    profiles = [r["display"]["profile"] for r in body["results"]]
+    if extra:  # the words name what was asked and what the partner has of it
+        assert any(e.startswith("Offers Kubernetes and Migration · ") and " · German · " in e for e in expected)
 
     w = watched()
     page = w.page
     page.goto(f"{site.url}/?{query}")
-    on_page = [t.strip() for t in page.locator(".result .explain").all_text_contents()]
+    on_page = page_texts(page, ".result .explain")
+    page_profiles = page_texts(page, ".result .profile-facts")
+    page_legend = page_texts(page, ".legend .track-legend dd")
     page.goto(f"{site.url}/embed?{query}")
-    in_iframe = [t.strip() for t in page.locator(".result .explain").all_text_contents()]
+    in_iframe = page_texts(page, ".result .explain")
+    iframe_legend = page_texts(page, ".legend .track-legend dd")
     attrs = f'near="{near}" per-page="5"' + (f' radius-km="{radius}"' if radius else "")
+    if extra:
+        attrs += ' service="kubernetes,migration" language="de"'
     pages.pages[f"/same-{near}.html"] = widget_page(site.url, attrs)
     page.goto(f"{host_server.url}/same-{near}.html")
     page.locator("partner-locator li.result").first.wait_for()
     in_widget = shadow_texts(page, "li.result .explain")
     assert on_page == in_iframe == in_widget == expected
+    assert page_profiles == [f"Profile: {p}" for p in profiles] == shadow_texts(page, "li.result .profile")
+    from locator.display import track_legend
+
+    legend = [t["help"] for t in track_legend()]
+    assert page_legend == iframe_legend == shadow_texts(page, ".legend dd") == legend
     where = ("in " if near == "Germany" else "near ") + near  # the count line names the place as the page's heading
     assert where in shadow_texts(page, ".status")[0]
-    screenshot(page, f"one-renderer-widget-{near.lower()}")
+    screenshot(page, f"one-renderer-widget-{near.lower()}{'-asked' if extra else ''}")
     assert w.errors == []
+
+
+def test_the_legend_reads_well_on_a_phone_and_a_desktop(site, host, watched):
+    """The legend says what Select and Open mean, on the page and in the widget, at both sizes (screenshots)."""
+    from tests.browser.conftest import DESKTOP, MOBILE
+
+    host_server, pages = host
+    pages.pages["/legend.html"] = widget_page(site.url, 'near="Berlin" radius-km="100" per-page="3"').replace(
+        "p, li { font-size: 30px; } .explain { display: none; }", "")
+    for size, viewport in (("phone", MOBILE), ("desktop", DESKTOP)):
+        w = watched(viewport=viewport)
+        page = w.page
+        page.goto(f"{site.url}/?near=Berlin&radius_km=100&per_page=3")
+        legend = page.locator(".legend")
+        legend.scroll_into_view_if_needed()
+        assert legend.is_visible()
+        box = legend.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1  # no sideways scrolling
+        assert page_texts(page, ".legend .track-legend dt") == ["Select", "Open"]
+        badge_help = page.locator(".result .badge-select").first.get_attribute("title")
+        assert badge_help and badge_help.startswith("GitLab's highest partner tier")
+        page.screenshot(path=str(screenshot_path(f"legend-page-{size}")), full_page=False)
+        page.goto(f"{host_server.url}/legend.html")
+        page.locator("partner-locator li.result").first.wait_for()
+        widget_legend = page.locator("partner-locator .legend")
+        widget_legend.scroll_into_view_if_needed()
+        assert widget_legend.is_visible()
+        assert shadow_texts(page, ".legend dt") == ["Select", "Open"]
+        page.screenshot(path=str(screenshot_path(f"legend-widget-{size}")), full_page=False)
+        assert w.errors == []
+
+
+def screenshot_path(name: str):
+    from tests.browser.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
 
 
 def test_widget_prints_the_apis_words_for_a_result(site, host, watched):

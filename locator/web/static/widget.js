@@ -57,7 +57,11 @@
     ".body { min-width: 0; flex: 1; }",
     "h3 { margin: 0; font-size: 17px; overflow-wrap: anywhere; }",
     "a { color: var(--pl-accent, #5a2ca0); }",
-    ".explain, .facts { margin: 2px 0 0; font-size: 14px; color: var(--pl-muted, #555566); overflow-wrap: anywhere; }",
+    ".explain, .facts, .profile { margin: 2px 0 0; font-size: 14px; color: var(--pl-muted, #555566); overflow-wrap: anywhere; }",
+    ".explain { color: var(--pl-text, #1f1f29); }",
+    ".legend { margin: 10px 0 0; padding: 8px 0 0; border-top: 1px solid var(--pl-border, #d5d5de); font-size: 13px; color: var(--pl-muted, #555566); }",
+    ".legend dl { margin: 0; } .legend dl div { display: grid; grid-template-columns: 58px minmax(0, 1fr); gap: 6px; align-items: baseline; margin: 0 0 4px; }",
+    ".legend dd { margin: 0; } .legend .badge { margin-left: 0; } .legend p { margin: 4px 0 0; }",
     ".badge { display: inline-block; margin-left: 6px; font-size: 12px; font-weight: 600; padding: 0 7px; border-radius: 999px; vertical-align: middle; }",
     ".badge-select { background: #fff1d6; color: #7a4c00; border: 1px solid #e0b860; }",
     ".badge-open { background: #e6f0ff; color: #1a4f9c; border: 1px solid #9bb8e6; }",
@@ -184,7 +188,8 @@
       this._mapBox = el("div", { class: "map", role: "region", "aria-label": "Map of the partners (the list has the same partners)" });
       this._mapBox.hidden = true;
 
-      wrap.append(form, this._status, this._didYouMean, this._list, pager, this._mapBox);
+      this._legend = this._buildLegend();
+      wrap.append(form, this._status, this._didYouMean, this._list, pager, this._legend, this._mapBox);
       this._root.appendChild(wrap);
       this._form = form;
       this._built = true;
@@ -360,6 +365,7 @@
       this._status.classList.add("error");
       this._list.textContent = "";
       this._pager.hidden = true;
+      this._legend.hidden = true;
       this._mapBox.hidden = true;
       if (err.code === "unknown_place") {
         var suggestions = err.suggestions;  // place names
@@ -403,12 +409,29 @@
       this._showDidYouMean(others);
       this._list.textContent = "";
       body.results.forEach(function (item) { self._list.appendChild(self._item(item)); });
+      this._legend.hidden = body.results.length === 0;
       var pages = Math.max(1, Math.ceil(total / body.per_page));
       this._pager.hidden = pages <= 1;
       this._prev.disabled = this._page <= 1;
       this._next.disabled = this._page >= pages;
       this._pageInfo.textContent = "Page " + this._page + " of " + pages;
       this._updateMap(body.results, location, ticket);
+    }
+
+    /* What the tracks mean and how results are ordered: the server's words (CONFIG.tracks, CONFIG.orderNote). */
+    _buildLegend() {
+      var box = el("div", { class: "legend", role: "note", "aria-label": "How to read the results" });
+      var dl = el("dl");
+      (CONFIG.tracks || []).forEach(function (t) {
+        var row = el("div");
+        var dt = el("dt");
+        dt.appendChild(el("span", { class: "badge badge-" + (t.code === "select" ? "select" : "open") }, t.label));
+        row.append(dt, el("dd", {}, t.help));
+        dl.appendChild(row);
+      });
+      box.append(dl, el("p", {}, CONFIG.orderNote || ""));
+      box.hidden = true;
+      return box;
     }
 
     /* One result: its words are the server's (item.display), set as text. */
@@ -425,11 +448,12 @@
       var box = el("div", { class: "body" });
       var h = el("h3");
       h.appendChild(el("a", { href: this.base + item.url, target: "_blank", rel: "noopener", dir: "auto" }, item.name));
-      h.appendChild(el("span", { class: "badge badge-" + (item.track === "select" ? "select" : "open") }, item.display.track));
+      h.appendChild(el("span", { class: "badge badge-" + (item.track === "select" ? "select" : "open"), title: item.display.track_help }, item.display.track));
       box.appendChild(h);
       box.appendChild(el("p", { class: "explain" }, item.display.explanation));
       var facts = item.display.facts.map(function (fact) { return fact.label + ": " + fact.value; });
       if (facts.length) box.appendChild(el("p", { class: "facts" }, facts.join(" · ")));
+      if (item.display.profile) box.appendChild(el("p", { class: "profile" }, "Profile: " + item.display.profile));
       li.appendChild(box);
       return li;
     }
