@@ -72,8 +72,14 @@ def location_body(location: Location) -> dict[str, Any]:
     body: dict[str, Any] = {k: getattr(location, k) for k in ("lat", "lon", "label", "source", "country", "kind", "region")}
     if location.is_area and location.bbox is not None:
         body["bbox"] = list(location.bbox)
-    body["alternatives"] = [{"label": alt.label, "kind": alt.kind, "near": near_text(alt)} for alt in location.alternatives]
+    body["alternatives"] = [{"label": alt.label, "kind": alt.kind, "near": near_text(alt)} for alt in alternatives(location)]
     return body
+
+
+def alternatives(location: Location) -> list[Location]:
+    """The other readings worth offering: not those that read the same as the place chosen (Berlin the
+    Land beside Berlin the city)."""
+    return [alt for alt in location.alternatives if alt.label != location.label]
 
 
 def near_text(location: Location) -> str:

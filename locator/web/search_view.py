@@ -19,7 +19,7 @@ from locator.errors import LocatorError
 from locator.search.filters import FILTERS, NAMES, ON_PAGE
 from locator.search.query import PARAMETERS, SearchQuery
 from locator.geocoding.location import Location
-from locator.search.results import SearchResults, near_text
+from locator.search.results import SearchResults, alternatives, near_text
 
 PAGE_FACETS = ",".join(f.name for f in ON_PAGE if f.faceted)
 RADII_KM = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
@@ -191,7 +191,7 @@ def run_search(locator: Any, args: MultiDict, config: Config, path: str,
         return page
     page.place = place_words(page.results.location, getattr(locator.geocoder, "gazetteer", None))
     page.alternatives = [(alt.label, url_for_args(path, args, near=near_text(alt), lat=None, lon=None, page=None))
-                         for alt in (page.results.location.alternatives if page.results.location else ())]
+                         for alt in (alternatives(page.results.location) if page.results.location else ())]
     page.filters = [g for g in filter_groups(page.results, args) if g.name not in locked]
     _paging(page, path)
     if page.results.total == 0:
