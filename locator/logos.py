@@ -65,7 +65,9 @@ def process(data: bytes, max_bytes: int, max_pixels: int) -> ProcessedLogo:
             image.save(out, format="PNG", optimize=True)
         except LogoError:
             raise
-        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise LogoError(f"the image declares far more pixels than a logo may have (at most {max_pixels:,})") from None
+        except UnidentifiedImageError:
             raise LogoError("not a PNG, JPEG or WebP image we can read") from None
         except (OSError, ValueError, SyntaxError, EOFError):  # truncated or malformed image data
             raise LogoError("the image is damaged or incomplete") from None

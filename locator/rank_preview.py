@@ -72,18 +72,18 @@ def placements(locator: "Locator", now: Mapping[str, Any], after: Mapping[str, A
     for service in list(after.get("services") or [])[:SERVICES_SHOWN]:
         searches.append((f"{vocab.label('service', service)} near {place_name}", {"service": service}))
     searches.append((f"Any partner near {place_name}", {}))
+    base = SearchQuery(near=near) if hq.get("city") else SearchQuery(lat=float(hq["lat"]), lon=float(hq["lon"]))
+    location = locator.resolve(base)  # once: every search below is near the same place
     results = []
     for label, extra in searches:
-        query = SearchQuery(near=near, service=tuple(extra.values())) if near and hq.get("city") else \
-            SearchQuery(lat=float(hq["lat"]), lon=float(hq["lon"]), service=tuple(extra.values()))
+        query = replace(base, service=tuple(extra.values()))
         params = {"near": near} if query.near else {"lat": str(hq["lat"]), "lon": str(hq["lon"])}
         params.update(extra)
-        results.append(_placement(locator, query, label, params, now, after, published))
+        results.append(_placement(locator, query, location, label, params, now, after, published))
     return results
 
 
-def _placement(locator, query: SearchQuery, label, params, now, after, published) -> Placement:
-    location = locator.resolve(query)
+def _placement(locator, query: SearchQuery, location: "Location", label, params, now, after, published) -> Placement:
     radius = locator.radius(query, location)
     complete = dict(after, _complete=True)
     scores = {name: _score(locator, location, radius, query, record)
@@ -112,14 +112,26 @@ def _score(locator, location: "Location", radius: float | None, query: SearchQue
 
 
 def _distance(locator, location: "Location", radius: float | None, record) -> float | None:
+    """The distance the search ranks this record at (Locator._rank_distance): its nearest office in the radius,
+    0 for an office in a searched area, or for a partner serving the place from elsewhere its effective remote
+    distance (ranking.effective_remote_km); None when the search would not list it."""
     located = [o for o in record.get("offices") or [] if o.get("lat") is not None and o.get("lon") is not None]
+    office_km = np.inf
     if located:
-        d = float(haversine_km(location.lat, location.lon, np.array([o["lat"] for o in located], dtype=np.float64),
-                               np.array([o["lon"] for o in located], dtype=np.float64)).min())
-        if radius is None or d <= radius:
-            return d
-    if location.country and location.country in (record.get("countries_served") or []):
-        return locator.config.remote_distance_km
+        office_km = float(haversine_km(location.lat, location.lon,
+                                       np.array([o["lat"] for o in located], dtype=np.float64),
+                                       np.array([o["lon"] for o in located], dtype=np.float64)).min())
+    if radius is None:  # an area: an office in it
+        if location.kind == "region" and any(o.get("region_code") == location.region for o in located):
+            return 0.0
+        if location.kind == "country" and any(o.get("country") == location.country for o in located):
+            return 0.0
+    elif office_km <= radius:
+        return office_km
+    serves = (location.country and location.country in (record.get("countries_served") or [])) or \
+        (getattr(location, "region", None) and location.region in (record.get("regions_served") or []))
+    if serves:
+        return float(ranking.effective_remote_km(np.array([office_km]), locator.config.remote_distance_km)[0])
     return None
 
 

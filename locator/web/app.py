@@ -89,7 +89,7 @@ def build_app(config: Any = None) -> Flask:
     app.extensions[EXTENSION] = services
 
     from locator.web import api, errors, health, pages, paths, security, seller, templating, widget
-    from locator.web import accounts, admin_users
+    from locator.web import accounts, admin, admin_users, portal
 
     errors.init_app(app)
     paths.init_app(app)
@@ -103,6 +103,9 @@ def build_app(config: Any = None) -> Flask:
     app.register_blueprint(seller.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(admin_users.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(portal.logos_bp)
     return app
 
 

@@ -91,3 +91,34 @@ def test_import_validates_regions_and_keeps_those_given(fresh_db, tmp_path):
     with fresh_db.session() as session:
         partner = session.scalar(select(Partner).where(Partner.external_id == "OK"))
         assert partner.regions_served == ["DE-BY", "AT-9"] and partner.offices[0].region_code == "AT-9"
+
+
+def test_reindex_gives_offices_with_a_point_and_no_region_theirs(fresh_db, make_app):
+    """A store from before offices knew their region (migration 0004 adds the column empty) is filled in by
+    `locator reindex`, and its offices are then found by region."""
+    with fresh_db.session() as session:
+        apply_partner(session, partner_data(id="OLD", name="Old Austin Office",
+                                            offices=[office(30.2672, -97.7431, city="Austin", country="US"), office(lat=None, lon=None)]))
+    locator = make_app(fresh_db).extensions["locator"].locator
+    assert not retrieval.offices_in(locator.model(), TEXAS).any()
+    locator.reindex()
+    with fresh_db.session() as session:
+        offices = session.scalar(select(Partner).where(Partner.external_id == "OLD")).offices
+        assert [o.region_code for o in offices] == ["US-TX", None]  # only an office with a point has a region
+    assert names(locator.model(), retrieval.offices_in(locator.model(), TEXAS)) == {"Old Austin Office"}
+
+
+def test_import_derives_an_offices_region_from_its_place(fresh_db, tmp_path):
+    from locator.config import Config
+    from locator.geocoding import geocoder_for
+
+    records = [partner_data(id="GEO", name="Derived Regions", offices=[
+        office(48.137, 11.575, city="München"),  # a point: the region it lies in
+        office(lat=None, lon=None, city="Austin", region="TX", country="US"),  # geocoded: its place's region
+        office(lat=None, lon=None, city=None, country="FR"),  # only a country: no region
+    ])]
+    with fresh_db.session() as session:
+        report = import_path(session, write_json(tmp_path / "in.json", records), geocoder=geocoder_for(Config()))
+        assert not report.errors, report.errors
+        offices = session.scalar(select(Partner).where(Partner.external_id == "GEO")).offices
+        assert [o.region_code for o in offices] == ["DE-BY", "US-TX", None]

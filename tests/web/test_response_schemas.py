@@ -68,6 +68,9 @@ PUBLIC = [
     ("/api/v1/search?near=Berlin&radius_km=700&facets=all&explain=1", {}),
     ("/api/v1/search?q=kubernetes", {}),  # no location: distances and location null
     ("/api/v1/search?near=Germany&facets=country", {}),  # an area
+    ("/api/v1/search?near=Bayern", {}),  # a region: its code and bbox
+    ("/api/v1/search?near=London", {"Accept-Language": "en-CA"}),  # the visitor's reading, with the alternatives
+    ("/api/v1/search?near=80331", {"Accept-Language": "de-DE"}),  # a postal code
     ("/api/v1/search?lat=52.5&lon=13.4&sort=distance", {}),
     ("/api/v1/search?near=Berlin&radius_km=700", {"Accept": "application/geo+json"}),
     ("/api/v1/search?near=Berlin&radius_km=700&format=geojson&geojson_features=offices&explain=1", {}),
@@ -92,6 +95,7 @@ ERRORS = [  # (url, headers, status)
     ("/api/v1/search?language=xx", {}, 400),  # allowed, suggestion, vocabulary
     ("/api/v1/search?track=gold", {}, 400),
     ("/api/v1/search?near=Berlinn", {}, 400),  # unknown place: suggestions
+    ("/api/v1/search?near=Foo, USA", {}, 400),  # unknown place in a known country: the country
     ("/api/v1/search?colour=red", {}, 400),
     ("/api/v1/search?radius_km=-1&near=Berlin", {}, 400),
     ("/api/v1/search", {"Authorization": "Bearer nope"}, 401),
