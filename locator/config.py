@@ -52,7 +52,7 @@ class Config:
         50.0, "Distance at which the exponential distance decay has fallen to one half."
     )
     remote_distance_km: float = setting(
-        250.0, "Distance assumed for a partner that serves the location remotely, for ranking."
+        250.0, "Least distance a partner serving the location remotely ranks at (else its nearest office's distance)."
     )
     cors_origins: str = setting(
         "*", "Comma list of origins allowed to call the API cross-origin (the embed widget); '*' for any."

@@ -50,9 +50,14 @@ class Coverage:
     def entries_of(self, row: int, model: ReadModel) -> dict[str, list[str]]:
         """kind → the named entries this row has (what it offers of what was asked)."""
         found: dict[str, list[str]] = {}
-        for unit in self.units:
+        has: dict[str, list[str]] = {}
+        for unit, level in zip(self.units, self.levels):
+            if not level[row]:
+                continue
             for kind, code in unit.entries:
-                if code in model.csr[kind].row(row) and code not in found.get(kind, ()):
+                if kind not in has:
+                    has[kind] = model.csr[kind].row(row)
+                if code in has[kind] and code not in found.get(kind, ()):
                     found.setdefault(kind, []).append(code)
         return found
 
@@ -62,35 +67,41 @@ class Coverage:
 
 
 def coverage(model: ReadModel, intent: Intent, audience: str = "public") -> Coverage | None:
-    """Per-row coverage of the intent's units, or None when the query has no units (no text query)."""
+    """Per-row coverage of the intent's units, or None when the query has no units (no text query).
+    Rows the audience does not see may cover units too: the caller keeps only those it sees."""
     if not intent.units:
         return None
-    visible = model.audience(audience)[0]
     names = name_terms(model)
     tier = np.zeros(model.size, dtype=np.int16)
     text = np.zeros(model.size, dtype=np.float32)
     levels = []
     for unit in intent.units:
-        level = np.zeros(model.size, dtype=np.uint8)
         score, words = _words_score(model, unit, audience)
-        in_name = names.rows_with_all(unit.terms, model.size)
-        strong = in_name
+        level = (score > 0).view(np.uint8).copy()  # WEAK where its text has the words
+        level[names.rows_with_all(unit.terms, model.size)] = STRONG
         if unit.named:
-            has = np.zeros(model.size, dtype=bool)
             for kind, code in unit.entries:
-                has |= model.csr[kind].rows_with_any([code], model.size)
-            strong = strong | has
+                level[entry_rows(model, kind, code)] = STRONG
             certificates = _certifications_naming(words, unit.entries)
-            if certificates:  # their text may name the words only through the certificate
-                score[model.csr["certification"].rows_with_any(certificates, model.size) & ~strong] = 0
-        level[score > 0] = WEAK
-        level[strong] = STRONG
-        level[~visible] = 0
-        score[~visible] = 0
+            for code in certificates:  # their text may name the words only through the certificate
+                rows = entry_rows(model, "certification", code)
+                rows = rows[level[rows] == WEAK]
+                level[rows] = 0
+                score[rows] = 0
         levels.append(level)
         tier += level
         text += score
     return Coverage(intent.units, levels, tier, text)
+
+
+def entry_rows(model: ReadModel, kind: str, code: str) -> np.ndarray:
+    """The rows having the entry (from the read model's CSR column of the kind)."""
+    csr = model.csr[kind]
+    i = csr.index.get(code)
+    if i is None:
+        return np.zeros(0, dtype=np.int64)
+    rows_by_code, code_ptr = csr._inverted
+    return rows_by_code[code_ptr[i] : code_ptr[i + 1]]
 
 
 def _words_score(model: ReadModel, unit: Unit, audience: str) -> tuple[np.ndarray, set[str]]:
@@ -98,12 +109,20 @@ def _words_score(model: ReadModel, unit: Unit, audience: str) -> tuple[np.ndarra
     English labels of its entries (쿠버네티스 finds a description that says Kubernetes); the terms used."""
     best = _all_terms(model, unit.terms, audience)
     words = set(unit.terms)
+    done = {tuple(stem(t) for t in unit.terms)}
     for kind, code in unit.entries:
-        label_terms = tuple(fold_terms(vocab.label(kind, code)))
-        if label_terms and label_terms != unit.terms:
+        label_terms = _label_terms(kind, code)
+        key = tuple(stem(t) for t in label_terms)
+        if label_terms and key not in done:
+            done.add(key)
             np.maximum(best, _all_terms(model, label_terms, audience), out=best)
             words.update(label_terms)
     return best, words
+
+
+@lru_cache(maxsize=1024)
+def _label_terms(kind: str, code: str) -> tuple[str, ...]:
+    return tuple(fold_terms(vocab.label(kind, code)))
 
 
 def _all_terms(model: ReadModel, terms: tuple[str, ...], audience: str) -> np.ndarray:
@@ -173,15 +192,13 @@ class NameTerms:
         return found
 
     def rows_with_all(self, terms: tuple[str, ...], n: int) -> np.ndarray:
-        """Mask of the first n rows whose name holds every term (stemmed)."""
-        mask = None
+        """The rows (of the first n) whose name holds every term (stemmed), sorted."""
+        found = None
         for term in terms:
             rows = self.rows(stem(term))
             rows = rows[rows < n] if len(rows) and rows[-1] >= n else rows
-            hit = np.zeros(n, dtype=bool)
-            hit[rows] = True
-            mask = hit if mask is None else mask & hit
-        return mask if mask is not None else np.zeros(n, dtype=bool)
+            found = rows if found is None else np.intersect1d(found, rows, assume_unique=True)
+        return found if found is not None else np.zeros(0, dtype=np.int64)
 
 
 _names_lock = threading.Lock()

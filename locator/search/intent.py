@@ -17,7 +17,7 @@ from functools import lru_cache
 from locator import vocab
 from locator.search.analysis import _BIGRAM_CHARS, fold_terms, stem
 
-MAX_PHRASE = 8  # terms in the longest name matched
+MAX_PHRASE = 16  # terms in the longest name matched (a long CJK name is many bigrams)
 # Words that only say what is searched for ("a German-speaking partner"): dropped unless nothing else is left.
 FILLERS = frozenset({"partner", "partners", "partnership", "company", "companies", "firm", "firms", "vendor",
                      "vendors", "speaking", "speaker", "speakers", "spoken", "language", "languages", "near",
@@ -71,9 +71,12 @@ def cut(q: str, start: int, end: int) -> str:
     left, right = q[:start].rstrip(), q[end:].lstrip()
     if not left:
         right = right.lstrip(_SEPARATORS + " ")
-    elif not right or right[0] in _SEPARATORS:
+    elif not right:
         left = left.rstrip(_SEPARATORS + " ")
+    elif right[0] in _SEPARATORS and left[-1] in _SEPARATORS:  # keep one of the two: "a, b, c" → "a, c"
         right = right.lstrip(_SEPARATORS + " ")
+    elif left[-1] in _SEPARATORS or right[0] in _SEPARATORS:  # "Kubernetes-Migration"-style joins
+        left, right = left.rstrip(_SEPARATORS + " "), right.lstrip(_SEPARATORS + " ")
     return " ".join(" ".join([left, right]).split())
 
 
@@ -145,4 +148,17 @@ def _merge(units: list[Unit]) -> list[Unit]:
         if unit.named:
             seen[unit.entries] = len(out)
         out.append(unit)
+    return out
+
+
+def chips(q: str) -> list[tuple[str, str]]:
+    """(label, the query without it) for each unit naming entries: the page's removable chips. The
+    label is the entry's (“Kubernetes” for k8s or 쿠버네티스), or the words as typed when they name
+    several entries (“systems integrator”)."""
+    intent = understand(q)
+    out = []
+    for unit in intent.units:
+        if unit.named:
+            labels = list(dict.fromkeys(vocab.label(kind, code) for kind, code in unit.entries))
+            out.append((labels[0] if len(labels) == 1 else unit.text, intent.without(unit)))
     return out

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from locator import vocab
 from locator.config import Config
 from locator.errors import LocatorError
+from locator.search import intent
 from locator.search.filters import FILTERS, NAMES, ON_PAGE
 from locator.search.query import PARAMETERS, SearchQuery
 from locator.geocoding.location import Location
@@ -90,6 +91,14 @@ class SearchPage:
     def off_page_filters(self) -> tuple[str, ...]:
         """Filters without a group on the page (country, certification): the form keeps their values."""
         return tuple(f.name for f in FILTERS if not f.on_page)
+
+    @property
+    def understood(self) -> list[tuple[str, str]]:
+        """(label, link) per vocabulary entry the words of q named: the search without those words."""
+        if self.results is None:
+            return []
+        return [(label, url_for_args("", self.args, q=rest or None, page=None) or "?")
+                for label, rest in intent.chips(self.value("q"))]
 
     @property
     def has_filter_values(self) -> bool:
