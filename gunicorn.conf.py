@@ -9,14 +9,37 @@ import os
 bind = [b.strip() for b in os.environ.get("GUNICORN_BIND", "0.0.0.0:8000").split(",") if b.strip()]
 
 # Threaded workers: a connection that sends its request slowly holds one thread, not a whole worker, and
-# idle kept-alive connections wait in the worker's poller, not in a thread. Each worker process holds its
-# own read model in memory, so add threads before workers.
+# idle kept-alive connections wait in the worker's poller, not in a thread. Each worker process keeps its
+# own read model current (its arrays are mapped and shared; its deltas are its own), so add threads before workers.
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 
-# Each worker loads the app (and warms its read model) itself; the store's engine is not shared across a fork.
-preload_app = False
+# The master loads the app once and forks the workers from it (GUNICORN_PRELOAD=0: each worker loads its own),
+# so the tables every worker reads and never changes (the gazetteer, the vocabularies, the code) are shared
+# pages, not one copy per worker. The master holds no read model: each worker maps its own from the index's
+# snapshot (the page cache shares those pages too) and follows the store; see the hooks below.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+# The app factory then loads no read model (and starts no thread) in the master; before_fork and after_fork do the warming.
+raw_env = ["LOCATOR_WARM_ON_START=false"] if preload_app and "LOCATOR_WARM_ON_START" not in os.environ else []
+
+
+def when_ready(server):
+    """In the master, once, after the app is loaded and before the first fork."""
+    if preload_app:
+        from locator import before_fork
+
+        before_fork(server.app.wsgi())
+
+
+def post_fork(server, worker):
+    """In each new worker: its own store connections and read model."""
+    if preload_app:
+        from locator import after_fork
+
+        after_fork(server.app.wsgi())
+
+
 
 # A worker silent this long (a stuck request) is restarted; a stopping worker gets this long to finish.
 timeout = 30

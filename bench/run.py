@@ -2,7 +2,8 @@
 
 Generates (cached by N + seed), loads SpatiaLite and a throwaway PostGIS cluster, builds the index,
 then measures a fixed, seeded query mix: Locator.search in-process on both backends, HTTP through
-gunicorn (2 workers) with wrk, and a plain-SQL PostGIS baseline. Prints a table with PASS/MISS per
+gunicorn (2 workers) with wrk, a plain-SQL PostGIS baseline, the memory (PSS) of 1, 2 and 4 gunicorn
+workers and the time a fresh node (empty index directory) takes to become ready (bench/memory.py). Prints a table with PASS/MISS per
 target and writes bench/out/results.md and results.json. A benchmark, not a test.
 
 Environment: BENCH_PARTNERS (100000), BENCH_SEED (1), BENCH_QUERIES_PER_CLASS (40), BENCH_PASSES
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import baseline  # noqa: E402
 import http_load  # noqa: E402
+import memory  # noqa: E402
 from queries import CLASS_HELP, CLASSES, BenchQuery, build_queries, pick_terms  # noqa: E402
 import query_classes  # noqa: E402  (issue 10: region, postal code, multi-word intent)
 
@@ -46,7 +48,7 @@ HTTP_SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "15"))
 HTTP_CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "4"))
 OUT = HERE / "out"
 VENV_BIN = Path(sys.executable).parent
-TARGETS = {"p50_ms": 10.0, "p99_ms": 50.0, "rps": 400.0, "build_s": 60.0}
+TARGETS = {"p50_ms": 10.0, "p99_ms": 50.0, "rps": 400.0, "build_s": 60.0, "worker_pss_mb": 100.0, "fresh_ready_s": 30.0}
 
 
 def log(message: str) -> None:
@@ -294,6 +296,25 @@ def report(results: dict, queries: list[BenchQuery]) -> str:
         add(f"| {name} | {h['rps']:.0f} | {h['p50_us'] / 1000:.1f} / {h['p95_us'] / 1000:.1f} / {h['p99_us'] / 1000:.1f} "
             f"| {h['errors_status']} / {errors} | {', '.join(str(r) for r in h['rss_mb'])} |")
     add("")
+    mem = results["memory"]
+    add("### Memory per gunicorn worker (SpatiaLite; PSS from /proc/<pid>/smaps_rollup, MB, after serving the query mix)")
+    add("")
+    add("| workers | total PSS (master + workers) | master PSS | worker PSS | worker private (clean + dirty) | worker RSS |")
+    add("|---|---|---|---|---|---|")
+    for count in (1, 2, 4):
+        m = mem[count]
+        add(f"| {count} | {m['total_pss']} | {m['master']['pss']} | {', '.join(str(w['pss']) for w in m['workers'])} "
+            f"| {', '.join(str(w['private']) for w in m['workers'])} | {', '.join(str(w['rss']) for w in m['workers'])} |")
+    add("")
+    add(f"Each added worker adds {mem['per_added_worker_pss']} MB of PSS ((total with 4 − total with 1) / 3).")
+    add("")
+    f = results["fresh_node"]
+    add("### A fresh node (PostGIS, gunicorn 2 workers, empty index directory)")
+    add("")
+    add(f"Listening after {f['listening_s']} s; `/readyz` 200 after {f['ready_s']} s; first search answered 200 after "
+        f"{f['first_search_s']} s. Searches before that: {f['answers_before']} (status: count), the slowest answered in "
+        f"{f['slowest_answer_before_s']} s (none waits for the build).")
+    add("")
     add("### Targets")
     add("")
     add("| target | figure | verdict |")
@@ -321,6 +342,11 @@ def targets(results: dict) -> list[tuple[str, str, bool]]:
         rows.append((f"{name}: HTTP ≥ {TARGETS['rps']:.0f} req/s", f"{b['http']['rps']:.0f} req/s", b["http"]["rps"] >= TARGETS["rps"]))
         rows.append((f"{name}: full index build ≤ {TARGETS['build_s']:.0f} s", f"{b['timings']['reindex_s']:.1f} s",
                      b["timings"]["reindex_s"] <= TARGETS["build_s"]))
+    added = results["memory"]["per_added_worker_pss"]
+    rows.append((f"each added gunicorn worker ≤ {TARGETS['worker_pss_mb']:.0f} MB PSS", f"{added} MB", added <= TARGETS["worker_pss_mb"]))
+    ready = results["fresh_node"]["ready_s"]
+    rows.append((f"fresh node ready ≤ {TARGETS['fresh_ready_s']:.0f} s (PostGIS, 100k)", f"{ready} s",
+                 ready is not None and ready <= TARGETS["fresh_ready_s"]))
     ours, base = results["backends"]["postgis"]["inproc"]["stats"], results["baseline"]["stats"]
     for cls in CLASSES:
         ok = ours[cls]["p50"] < base[cls]["p50"] and ours[cls]["p99"] < base[cls]["p99"]
@@ -412,6 +438,17 @@ def main() -> None:
             h = results["backends"][name]["http"]
             log(f"{name}: {h['rps']:.0f} req/s, p99 {h['p99_us'] / 1000:.1f} ms, RSS {h['rss_mb']} MB, "
                 f"non-2xx {h['errors_status']}, warm-up failures {h['warm_up_failure_count']}")
+
+        note_load("memory")
+        log("spatialite: PSS with 1, 2 and 4 gunicorn workers (after each served the query mix)")
+        results["memory"] = memory.pss_by_workers(backends["spatialite"].env, [q.url for q in queries], OUT)
+        log(f"memory: total PSS {[results['memory'][n]['total_pss'] for n in (1, 2, 4)]} MB; each added worker "
+            f"{results['memory']['per_added_worker_pss']} MB")
+        note_load("fresh node")
+        log("postgis: a fresh node (gunicorn, 2 workers, empty index directory) until ready and a search is served")
+        results["fresh_node"] = memory.fresh_node(backends["postgis"].env, OUT / "index-fresh-node", OUT / "gunicorn-fresh.log",
+                                                  queries[0].url)
+        log(f"fresh node: {results['fresh_node']}")
     finally:
         cluster.stop()
 

@@ -16,10 +16,39 @@ def create_app(config: Any = None):
 
 
 def _warm(app) -> None:
-    """Load what a search needs before the first request; a store not set up yet only logs."""
+    """Load what a search needs before the first request and start the index upkeep (which builds
+    the index in the background when there is none); a store not set up yet only logs."""
     import logging
 
+    locator = app.extensions["locator"].locator
     try:
-        app.extensions["locator"].locator.warm()
+        locator.warm()
     except Exception:
         logging.getLogger(__name__).exception("could not warm the search at start")
+    locator.keeper.start()
+
+
+def before_fork(app) -> None:
+    """In a preloading server's master (gunicorn.conf.py): load the tables every worker shares
+    read-only (a warm-up with the index's model fills every lazily built one), then hold no read
+    model, thread or store connection, and freeze the heap (gc.freeze) so that the workers share
+    these pages instead of copying them as the collector touches them."""
+    import gc
+    import logging
+
+    services = app.extensions["locator"]
+    try:
+        services.locator.warm()
+    except Exception:
+        logging.getLogger(__name__).exception("could not warm the search before forking the workers")
+    services.locator.keeper.before_fork()
+    services.db.engine.dispose()
+    gc.collect()
+    gc.freeze()
+
+
+def after_fork(app) -> None:
+    """In each forked worker: new store connections (none shared with the master), then the worker's
+    own read model (mapped from the snapshot: its pages are shared with the other workers)."""
+    app.extensions["locator"].db.engine.dispose(close=False)
+    _warm(app)

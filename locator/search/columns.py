@@ -9,6 +9,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from locator.search.analysis import fold_text
+
 
 def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The concatenation of arange(start, end) for each pair, vectorised."""
@@ -23,11 +25,16 @@ def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 class Csr:
     """Row → list of codes (one vocabulary), with per-code row lists for filtering."""
 
-    def __init__(self, codes: list[str], ptr: np.ndarray, vals: np.ndarray):
+    def __init__(self, codes: list[str], ptr: np.ndarray, vals: np.ndarray, derived: dict[str, Any] | None = None):
         self.codes = codes
         self.index = {c: i for i, c in enumerate(codes)}
         self.ptr = ptr
         self.vals = vals
+        self.__dict__.update(derived or {})  # entry_row, _inverted, totals: from a snapshot
+
+    def derived(self) -> dict[str, Any]:
+        """What the filters and facets derive from the lists (a snapshot stores it)."""
+        return {"entry_row": self.entry_row, "_inverted": self._inverted, "totals": self.totals}
 
     @classmethod
     def from_lists(cls, lists: Sequence[Sequence[str]], codes: list[str] | None = None) -> "Csr":
@@ -100,26 +107,123 @@ class Csr:
 
 
 
-class Records:
-    """Row → what a result shows of a partner, each held pickled: 100k dicts cost seconds to load
-    and hundreds of MB per process, and a search decodes only its page. Names and external ids,
-    which orderings and suggestions read for every row, stay decoded."""
+class Strings:
+    """A read-only sequence of str held as UTF-8 bytes and offsets (both may be memory-mapped): no
+    Python object per item until one is read."""
 
-    def __init__(self, blobs: list[bytes], names: list[str], ids: list[str]):
-        self.blobs, self.names, self.ids = blobs, names, ids
+    def __init__(self, data: np.ndarray, offsets: np.ndarray):
+        self.data, self.offsets = data, offsets
+
+    @classmethod
+    def of(cls, items: Sequence[str]) -> "Strings":
+        return cls.of_bytes([s.encode("utf-8") for s in items])
+
+    @classmethod
+    def of_bytes(cls, items: Sequence[bytes]) -> "Strings":
+        offsets = np.zeros(len(items) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, items), dtype=np.int64, count=len(items)), out=offsets[1:])
+        return cls(np.frombuffer(b"".join(items), dtype=np.uint8), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def raw(self, i: int) -> memoryview:
+        return memoryview(self.data[self.offsets[i] : self.offsets[i + 1]])
+
+    def __getitem__(self, i: int) -> str:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return str(self.raw(i), "utf-8")
+
+    def tolist(self) -> list[str]:
+        text, offsets = bytes(self.data), self.offsets.tolist()
+        return [text[a:b].decode("utf-8") for a, b in zip(offsets, offsets[1:])]
+
+
+class Records:
+    """Row → what a result shows of a partner, each held pickled in one byte array (memory-mapped
+    from the snapshot: shared by every process of a node; a search decodes only its page), plus the
+    pickles of rows added by deltas. Names and external ids are decoded only when asked for."""
+
+    def __init__(self, blobs: Strings, names: Sequence[str], ids: Sequence[str], extra: tuple[bytes, ...] = ()):
+        self.blobs, self._names, self._ids, self.extra = blobs, names, ids, extra
 
     @classmethod
     def of(cls, records: list[dict[str, Any]]) -> "Records":
-        return cls([pickle.dumps(r, protocol=5) for r in records], [r["name"] for r in records], [r["id"] for r in records])
+        blobs = Strings.of_bytes([pickle.dumps(r, protocol=5) for r in records])
+        return cls(blobs, [r["name"] for r in records], [r["id"] for r in records])
 
     def __len__(self) -> int:
-        return len(self.blobs)
+        return len(self.blobs) + len(self.extra)
 
     def __getitem__(self, row: int) -> dict[str, Any]:
-        return pickle.loads(self.blobs[row])
+        base = len(self.blobs)
+        return pickle.loads(self.blobs.raw(row) if row < base else self.extra[row - base])
+
+    @property
+    def names(self) -> list[str]:
+        return self._list("_names", "name")
+
+    @property
+    def ids(self) -> list[str]:
+        return self._list("_ids", "id")
+
+    def _list(self, attr: str, key: str) -> list[str]:
+        values = getattr(self, attr)
+        if not isinstance(values, list):
+            values = values.tolist()
+        if len(values) < len(self):
+            values = values + [self[r][key] for r in range(len(values), len(self))]
+        setattr(self, attr, values)
+        return values
 
     def __add__(self, other: "Records") -> "Records":
-        return Records(self.blobs + other.blobs, self.names + other.names, self.ids + other.ids)
+        extra = tuple(bytes(other.blobs.raw(i)) for i in range(len(other.blobs))) + other.extra
+        names = self._names if isinstance(self._names, Strings) else self._names + other.names
+        ids = self._ids if isinstance(self._ids, Strings) else self._ids + other.ids
+        return Records(self.blobs, names, ids, self.extra + extra)
 
     def __reduce__(self):
-        return Records, (self.blobs, self.names, self.ids)
+        return Records.of, ([self[r] for r in range(len(self))],)
+
+
+class PrefixIndex:
+    """Sorted keys → rows, for suggestions by prefix: each partner's folded name and the name from
+    each later word on. The build's keys (memory-mapped from a snapshot) plus a sorted list of the
+    keys of rows added by deltas (their dead rows stay: callers keep the rows they may see)."""
+
+    def __init__(self, keys: Sequence[str], rows: np.ndarray, extra: tuple[list[str], list[int]] = ([], [])):
+        self.keys, self.rows, self.extra = keys, rows, extra
+
+    @staticmethod
+    def keys_of(names: Sequence[str], first_row: int = 0) -> tuple[list[str], list[int]]:
+        pairs = []
+        for row, name in enumerate(names, start=first_row):
+            folded = fold_text(name)
+            words = folded.split()
+            for key in {folded, *(" ".join(words[i:]) for i in range(1, len(words)))}:
+                pairs.append((key, row))
+        pairs.sort()
+        return [k for k, _ in pairs], [r for _, r in pairs]
+
+    @classmethod
+    def of(cls, names: Sequence[str]) -> "PrefixIndex":
+        keys, rows = cls.keys_of(names)
+        return cls(keys, np.array(rows, dtype=np.int64))
+
+    def added(self, names: Sequence[str], first_row: int) -> "PrefixIndex":
+        keys, rows = self.keys_of(names, first_row)
+        pairs = sorted(zip(self.extra[0] + keys, self.extra[1] + rows))
+        return PrefixIndex(self.keys, self.rows, ([k for k, _ in pairs], [r for _, r in pairs]))
+
+    def rows_with_prefix(self, prefix: str) -> np.ndarray:
+        """Rows having a key that starts with `prefix` (folded), each once, ascending."""
+        import bisect
+
+        found = []
+        for keys, rows in ((self.keys, self.rows), self.extra):
+            lo, hi = bisect.bisect_left(keys, prefix), bisect.bisect_left(keys, prefix + "\uffff")
+            found.append(np.asarray(rows[lo:hi], dtype=np.int64))
+        return np.unique(np.concatenate(found))

@@ -3,11 +3,12 @@ the store, built atomically and kept in step with the store's change log.
 
 Layout of `index_dir`:
     CURRENT              name of the live build directory (replaced atomically with os.replace)
-    build-<time>-<pid>/  Whoosh segments, columns.pickle (the other columns at `marker`), MARKER
+    build-<time>-<pid>/  Whoosh segments, columns/ and text/ (the snapshot: the model at `marker`), MARKER
 A full build writes the Whoosh segment from the read model's postings (see fulltext.write_segment),
-so each text is analysed once. A node loads its model from both (load_model): the columns file and
-the folded postings read from the Whoosh index, from which it derives the stemmed ones; then it
-follows the change log from the columns' marker.
+so each text is analysed once, and the snapshot of the model's arrays (snapshot.py). A node maps the
+snapshot (load_model: milliseconds, shared by its processes through the page cache); when the text
+part is missing or stale it reads the folded postings back from the Whoosh index, derives the
+stemmed ones and writes the text part again. Then it follows the change log from the columns' marker.
 
 Several processes share one index_dir: incremental updates of the Whoosh segments are done by
 whichever process gets Whoosh's writer lock (others skip; the next poll catches up), and MARKER
@@ -18,6 +19,7 @@ deleted) and replays the changes after the columns' marker from the store.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -25,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import select
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
@@ -35,36 +38,59 @@ from locator.search.documents import load_docs
 from locator.search.fulltext import read_fold, schema, whoosh_fields, write_segment
 from locator.search.model import ReadModel
 from locator.search.postings import Postings
-from locator.search.snapshot import read_columns, write_columns
+from locator.search import snapshot
+from locator.search.analysis import stem
 from locator.store import last_change_id
 
 log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
-SNAPSHOT = "columns.pickle"
 MARKER = "MARKER"
 KEEP_BUILDS = 2  # the live one and the one before (a process may still be reading it)
 
 
 def load_model(build: Path) -> ReadModel | None:
-    """The model of a build directory: its columns plus the text postings read from its Whoosh
-    index; None when either is missing or unreadable (the caller builds anew)."""
-    columns = read_columns(build / SNAPSHOT)
-    if columns is None:
-        return None
-    lengths, avgdl, segment = columns.pop("text_lengths"), columns.pop("avgdl"), columns.pop("segment")
+    """The model of a build directory, its arrays memory-mapped from the snapshot; when the text part
+    is missing, damaged or stale, its postings are read from the Whoosh index and written again. None
+    when the columns are missing or damaged or Whoosh cannot be read (the caller builds anew)."""
     try:
-        terms, ptr, rows, tf = read_fold(whoosh_index.open_dir(str(build)), columns["pid"], segment)
+        columns = snapshot.read_columns(build)
+    except snapshot.Damaged as exc:
+        if snapshot.exists(build):
+            log.warning("the snapshot in %s cannot be used (%s); building anew", build, exc)
+        return None
+    try:
+        text = snapshot.read_text(build, columns)
+    except snapshot.Damaged as exc:
+        log.warning("the text postings in %s cannot be used (%s); reading them from the Whoosh index", build, exc)
+        text = text_from_whoosh(build, columns)
+        if text is None:
+            return None
+        try:
+            snapshot.write_text(build, text, columns["segment"])
+            text = snapshot.read_text(build, columns)  # mapped: shared with the node's other processes
+        except (OSError, snapshot.Damaged) as exc:
+            log.warning("cannot write the text postings in %s (%s); searching from memory", build, exc)
+    return snapshot.model_of(columns, text)
+
+
+def text_from_whoosh(build: Path, columns: dict) -> dict[str, Postings] | None:
+    """The fold postings of the build's Whoosh segment and the stemmed ones derived from them."""
+    try:
+        terms, ptr, rows, tf = read_fold(whoosh_index.open_dir(str(build)), columns["fields"]["pid"], columns["segment"])
     except Exception as exc:  # a missing or damaged Whoosh index: rebuild rather than fail searches
         log.warning("cannot read the Whoosh index in %s (%s: %s); building anew", build, type(exc).__name__, exc)
         return None
-    return ReadModel.with_text(columns, Postings.weighted(terms, ptr, rows, tf, lengths, avgdl))
+    fold = Postings.weighted(terms, ptr, rows, tf, np.asarray(columns["text_lengths"]), columns["avgdl"])
+    return {"fold": fold, "stem": fold.mapped(stem)}
 
 
 def base_marker(build: Path) -> int | None:
     """The change id a build's columns reflect (what a loaded model starts from), or None."""
-    columns = read_columns(build / SNAPSHOT)
-    return None if columns is None else int(columns["marker"])
+    try:
+        return int(json.loads((build / snapshot.COLUMNS / snapshot.META).read_text())["marker"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def current_dir(index_dir: str | Path) -> Path | None:
@@ -74,7 +100,7 @@ def current_dir(index_dir: str | Path) -> Path | None:
     except OSError:
         return None
     path = root / name
-    return path if (path / SNAPSHOT).exists() else None
+    return path if snapshot.exists(path) else None
 
 
 def read_marker(build: Path) -> int:
@@ -118,8 +144,8 @@ def build(db: Database, index_dir: str | Path) -> BuildReport:
         segment = write_segment(whoosh_index.create_in(str(build_dir), schema()), model.pid, model.text["fold"])
         seconds["whoosh"] = time.perf_counter() - t
         t = time.perf_counter()
-        write_columns(model, build_dir / SNAPSHOT, segment)
-        seconds["columns"] = time.perf_counter() - t
+        snapshot.write(model, build_dir, segment)
+        seconds["snapshot"] = time.perf_counter() - t
         _write_atomic(build_dir / MARKER, str(marker))
         _write_atomic(root / POINTER, build_dir.name)
     except BaseException:

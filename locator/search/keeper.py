@@ -30,6 +30,8 @@ from locator.store import last_change_id
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 30.0
+FIRST_LOAD_WAIT_S = 5.0  # a search waits this long for another thread's load before it gets a 503
+READY_LAG_S = 30.0  # default bound of ready(): how long a change in the store may wait to reach the model
 
 STORE_ERRORS = (OperationalError, DBAPIError)
 
@@ -96,6 +98,10 @@ class ModelKeeper:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._thread_pid: int | None = None
+        self._halt = threading.Event()  # stops the current follower thread only (before a fork)
+        self._behind_since: float | None = None  # when the store was first seen ahead of the model
+        self._building = threading.Event()  # set while this process builds an index
+        self._serving = False  # start() was called: searches never wait for a build
         poll = config.index_poll_s
         self.store = Backoff("reading the store's change log", poll)
         self.builder = Backoff(f"building the search index in {config.index_dir}", 1.0, max_s=300.0, log_each=True)
@@ -114,16 +120,46 @@ class ModelKeeper:
         return model
 
     def status(self) -> dict[str, object]:
-        """What /healthz reports: whether a model serves, and the store's and builder's state."""
+        """What /healthz and /readyz report: whether a model serves, its lag, the store's and builder's state."""
         model = self._model
         return {
             "model_loaded": model is not None,
             "marker": model.marker if model is not None else None,
+            "lag_s": round(self.lag_s(), 3),
+            "ready": self.ready(),
+            "building": self._building.is_set(),
+            "index_on_disk": index.current_dir(self.config.index_dir) is not None,
             "store_ok": self.store.ok,
             "store_error": self.store.error,
             "build_ok": self.builder.ok,
             "build_error": self.builder.error,
         }
+
+    def ready(self, max_lag_s: float = READY_LAG_S) -> bool:
+        """Cheap (no I/O): a model serves and no change the store is known to hold has waited more than
+        max_lag_s for it (while the store is unreachable, the lag seen last stands)."""
+        return self._model is not None and self.lag_s() <= max_lag_s
+
+    def lag_s(self) -> float:
+        """Seconds since the follower first saw the store ahead of the model; 0 when in step."""
+        since = self._behind_since
+        return 0.0 if since is None else time.monotonic() - since
+
+    def start(self) -> None:
+        """Begin upkeep now (at a server's start): the follower maps the model, or builds the index in
+        the background when there is none, so that no search waits for a build."""
+        self._serving = True
+        self._ensure_follower()
+
+    def before_fork(self) -> None:
+        """In a preloading server's master: stop the follower and drop the model, so that workers
+        (which map their own) never inherit a thread's lock or a model the master would keep alive."""
+        self._halt.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=30)
+        with self._lock:
+            self._model, self._build, self._thread, self._behind_since = None, None, None, None
 
     # ------------------------------------------------------------ upkeep
 
@@ -148,65 +184,84 @@ class ModelKeeper:
         """Stop the follower (waiting a while for its current round) and drop the model; never waits
         for a build in progress (the follower is a daemon thread and ends with the process)."""
         self._stop.set()
+        self._halt.set()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
         self._model, self._build = None, None
 
     def _first_model(self) -> ReadModel:
-        """The first model of this process: the snapshot on disk, else a build (in the caller's thread;
-        while a failed build backs off, callers get IndexUnavailable at once instead of waiting)."""
-        if self.builder.waiting():
+        """The first model of this process: the snapshot on disk, mapped in the caller's thread (fast).
+        Without a usable one, a serving process (start() was called) has the follower build it in the
+        background and callers get IndexUnavailable (a 503 with Retry-After) meanwhile instead of a
+        search that waits for a build; a one-shot process (the CLI) builds it in the caller's thread."""
+        if self.builder.waiting() or (self._serving and self._building.is_set()):
             raise self._unavailable()
-        with self._lock:
+        if not self._lock.acquire(timeout=FIRST_LOAD_WAIT_S if self._serving else -1):  # the follower is building
+            raise self._unavailable()
+        try:
             if self._model is None:
                 try:
-                    self._load_or_build()
+                    self._load_or_build(build=not self._serving)
                 except STORE_ERRORS as exc:
                     self.store.failed(exc, "searches need a built index or a reachable store")
                     raise self._unavailable() from None
-                if self._model is None:
-                    raise self._unavailable()
-                try:
-                    self._follow()
-                except STORE_ERRORS as exc:
-                    self.store.failed(exc, "searches go on from the read model")
-        return self._model
+                if self._model is not None:
+                    try:
+                        self._follow()
+                    except STORE_ERRORS as exc:
+                        self.store.failed(exc, "searches go on from the read model")
+        finally:
+            self._lock.release()
+        model = self._model
+        if model is None:  # nothing usable on disk: the follower builds it
+            self._ensure_follower()
+            raise self._unavailable()
+        return model
 
     def _unavailable(self) -> IndexUnavailable:
-        error = self.builder.error or self.store.error or "not built yet"
+        error = self.builder.error or self.store.error or ("being built" if self._building.is_set() else "not built yet")
         retry = max(1, round(max(self.builder.retry_in(), self.store.retry_in())))
         return IndexUnavailable(f"the search index is not available yet ({error})", retry_after=retry)
 
-    def _load_or_build(self) -> None:
+    def _load_or_build(self, build: bool = True) -> None:
+        """Map the live build's model; without a usable one, build (unless not `build`)."""
+        wanted = build
         build = index.current_dir(self.config.index_dir)
         model = index.load_model(build) if build is not None else None
         if model is None and build is not None:  # swapped and pruned meanwhile? take the newest
             build = index.current_dir(self.config.index_dir) or build
             model = index.load_model(build)
+        if model is None and not wanted:
+            return
         if model is None:  # none yet, or unreadable (older format, disk trouble): build from the store
-            build = self._build_index()
+            unusable = build  # (unless another process has built a new one meanwhile: load that)
+            build = self._build_index(only_if=lambda: index.current_dir(self.config.index_dir) == unusable)
             if build is None:
                 return
             model = index.load_model(build)
-        self._model, self._build = model, build
+        self._model, self._build, self._behind_since = model, build, None
         trim_heap()
 
     def _build_index(self, only_if=lambda: True) -> Path | None:
         """Build a new index (one process at a time per index_dir); None when it failed (backing off)."""
-        with self._build_lock():
-            try:
-                built = index.current_dir(self.config.index_dir)
-                if built is None or only_if():
-                    built = self._build_now()
-            except STORE_ERRORS:
-                raise
-            except Exception as exc:  # OSError (full disk), MemoryError, Whoosh: the old model keeps serving
-                index.clean_debris(self.config.index_dir, builds=True)
-                disk = isinstance(exc, OSError) or getattr(exc, "errno", None) is not None
-                advice = f"check free space and permissions in {self.config.index_dir}; " if disk else ""
-                self.builder.failed(exc, advice + "searches go on from the current model")
-                return None
+        self._building.set()  # (also while another process builds: this one's searches answer 503 meanwhile)
+        try:
+            with self._build_lock():
+                try:
+                    built = index.current_dir(self.config.index_dir)
+                    if built is None or only_if():
+                        built = self._build_now()
+                except STORE_ERRORS:
+                    raise
+                except Exception as exc:  # OSError (full disk), MemoryError, Whoosh: the old model keeps serving
+                    index.clean_debris(self.config.index_dir, builds=True)
+                    disk = isinstance(exc, OSError) or getattr(exc, "errno", None) is not None
+                    advice = f"check free space and permissions in {self.config.index_dir}; " if disk else ""
+                    self.builder.failed(exc, advice + "searches go on from the current model")
+                    return None
+        finally:
+            self._building.clear()
         self.builder.succeeded()
         return built
 
@@ -225,9 +280,12 @@ class ModelKeeper:
         with self.db.session() as session:
             newest = last_change_id(session)
             if newest <= self._model.marker:
+                self._behind_since = None
                 self.store.succeeded()
                 self._sync_segments()  # another process may have missed the writer lock
                 return
+            if self._behind_since is None:
+                self._behind_since = time.monotonic()
             ids, newest = index.changed_partners(session, self._model.marker)
             big = len(ids) > self.rebuild_delta and not self.builder.waiting()
             if not big:
@@ -240,6 +298,7 @@ class ModelKeeper:
                 ids, newest = index.changed_partners(session, self._model.marker)
                 docs = load_docs(session, ids)
         self._model = self._model.with_docs(docs, ids, newest)
+        self._behind_since = None
         self._sync_segments()
 
     def _rebuild_for_delta(self) -> bool:
@@ -259,7 +318,7 @@ class ModelKeeper:
             ids, newest = index.changed_partners(session, model.marker)
             if ids:
                 model = model.with_docs(load_docs(session, ids), ids, newest)
-        self._model, self._build = model, build
+        self._model, self._build, self._behind_since = model, build, None
         trim_heap()
         return True
 
@@ -288,7 +347,8 @@ class ModelKeeper:
             if self._thread_pid == os.getpid() and self._thread is not None and self._thread.is_alive():
                 return
             self._thread_pid = os.getpid()
-            self._thread = threading.Thread(target=_follow_loop, args=(weakref.ref(self), self._stop),
+            self._halt = threading.Event()
+            self._thread = threading.Thread(target=_follow_loop, args=(weakref.ref(self), self._stop, self._halt),
                                             name="locator-model-keeper", daemon=True)
             self._thread.start()
 
@@ -326,10 +386,10 @@ class ModelKeeper:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _follow_loop(ref: "weakref.ref[ModelKeeper]", stop: threading.Event) -> None:
-    """Runs until the keeper is closed or garbage-collected (holding only a weak reference to it)."""
+def _follow_loop(ref: "weakref.ref[ModelKeeper]", stop: threading.Event, halt: threading.Event) -> None:
+    """Runs until the keeper is closed, halted or garbage-collected (holding only a weak reference to it)."""
     delay = 0.0
-    while not stop.wait(delay):
+    while not halt.wait(delay) and not stop.is_set():
         keeper = ref()
         if keeper is None:
             return

@@ -228,14 +228,13 @@ class Locator:
     def warm(self) -> None:
         """Load what searches need (the read model and its lookup tables, the gazetteer) now, so a
         fresh process's first request is as fast as the others: a few representative searches.
-        Without a built index it does nothing: building is reindex's (or the first search's) work,
-        too long for a worker's start."""
+        Without a built index it loads only the shared tables: building is reindex's (or the
+        keeper's, in the background) work, too long for a worker's start."""
+        self.warm_shared()
         if index.current_dir(self.config.index_dir) is None:
             return
-        self.geocoder.gazetteer.lookup("Berlin", None)  # offline only: its lazy tables load
-        vocab.all_vocabularies()  # parsing a query checks codes against them
         model = self.model()
-        model.suggest_keys
+        model.rows_with_prefix("a")
         for csr in model.csr.values():  # the filters' code → rows lists
             csr.rows_with_any(csr.codes[:1], model.size)
         for query in (
@@ -244,6 +243,12 @@ class Locator:
             SearchQuery(lat=0.0, lon=0.0, include_remote=True, audience="seller", facets=FACETS),
         ):
             self.search(query)
+
+    def warm_shared(self) -> None:
+        """Load the tables that never change while serving (gazetteer, vocabularies): a preloading
+        server's master loads them once, before forking, for all its workers."""
+        self.geocoder.gazetteer.lookup("Berlin", None)  # offline only: its lazy tables load
+        vocab.all_vocabularies()  # parsing a query checks codes against them
 
     # ------------------------------------------------------------ profiles and suggestions
 
@@ -289,10 +294,8 @@ class Locator:
         if not folded:
             return []
         model = self.model()
-        keys, key_rows = model.suggest_keys
-        lo, hi = np.searchsorted(keys, [folded, folded + "\uffff"])
         visible = retrieval.visible(model, audience)
-        rows = np.unique(key_rows[lo:hi])
+        rows = model.rows_with_prefix(folded)
         rows = rows[visible[rows]]
         best = rows[np.lexsort((model.name_rank[rows], -model.completeness[rows]))][: max(1, limit // 2)]
         records = [model.records[r] for r in best.tolist()]

@@ -13,8 +13,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from locator.search.analysis import fold_text, stem
-from locator.search.columns import Csr, Records
+from locator.search.analysis import stem
+from locator.search.columns import Csr, PrefixIndex, Records
 from locator.search.documents import CSR_KINDS, LIST_KINDS, doc_fold_terms, doc_terms, record
 from locator.search.postings import Postings
 
@@ -34,6 +34,7 @@ class ReadModel:
     off_lon: np.ndarray
     areas: dict[int, Any]  # row → shapely geometry of its service area
     text: dict[str, Postings]  # "stem" (recall) and "fold" (unstemmed, accent-folded: fuzzy)
+    prefixes: PrefixIndex | None = None  # names by prefix (suggestions); None: derived when first asked
 
     @property
     def size(self) -> int:
@@ -89,18 +90,13 @@ class ReadModel:
         rows = sorted(r for r in self.areas if self.alive[r])
         return rows, STRtree([self.areas[r] for r in rows]) if rows else None
 
-    @cached_property
-    def suggest_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted folded names and name words of live rows, with their rows (prefix search)."""
-        keys, rows = [], []
-        for row in np.flatnonzero(self.alive).tolist():
-            folded = fold_text(self.records.names[row])
-            words = folded.split()
-            for key in {folded, *(" ".join(words[i:]) for i in range(1, len(words)))}:
-                keys.append(key)
-                rows.append(row)
-        order = np.argsort(np.array(keys, dtype=object)) if keys else np.zeros(0, dtype=np.int64)
-        return np.array(keys, dtype=str)[order] if keys else np.array([], dtype=str), np.array(rows, dtype=np.int64)[order]
+    def rows_with_prefix(self, prefix: str) -> np.ndarray:
+        """Rows (dead ones included) whose folded name, or its part from a word on, starts with `prefix`."""
+        if self.prefixes is None:
+            self.prefixes = PrefixIndex.of(self.records.names)
+        return self.prefixes.rows_with_prefix(prefix)
+
+    DERIVED = ("off_row", "lat_order", "lat_sorted", "lon_by_lat", "name_rank")  # what a snapshot stores
 
     # -- construction
 
@@ -122,6 +118,7 @@ class ReadModel:
             off_lon=parts["off_lon"],
             areas=parts["areas"],
             text={"stem": fold.mapped(stem), "fold": fold},
+            prefixes=PrefixIndex.of(parts["records"].names),
         )
 
     def with_docs(self, docs: list[dict[str, Any]], changed: Iterable[int], marker: int) -> "ReadModel":
@@ -150,14 +147,8 @@ class ReadModel:
             off_lon=np.concatenate([self.off_lon, parts["off_lon"]]),
             areas=areas,
             text={f: self.text[f].appended(first, [d[f] for d in per_doc]) for f in ("stem", "fold")},
+            prefixes=self.prefixes.added(parts["records"].names, first) if self.prefixes is not None else None,
         )
-
-    @classmethod
-    def with_text(cls, columns: dict[str, Any], fold: Postings) -> "ReadModel":
-        """A model of stored columns (see snapshot.py) and the folded postings (from the Whoosh
-        index); the stemmed postings derive from the folded ones, as in a build."""
-        return cls(**columns, text={"stem": fold.mapped(stem), "fold": fold})
-
 
 def _frozen(mask: np.ndarray) -> tuple[np.ndarray, int]:
     mask.flags.writeable = False

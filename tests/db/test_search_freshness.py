@@ -130,7 +130,7 @@ def test_reindex_swaps_atomically_and_a_failed_build_leaves_the_old(fresh_db, tm
     def crash(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(index, "write_columns", crash)
+    monkeypatch.setattr(index.snapshot, "write", crash)
     with pytest.raises(RuntimeError):
         index.build(fresh_db, tmp_path / "index")
     assert index.current_dir(tmp_path / "index") == report.path

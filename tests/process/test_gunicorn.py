@@ -41,7 +41,10 @@ def conf(monkeypatch, **env) -> dict:
 def test_the_config_file_is_fit_for_production(monkeypatch):
     settings = conf(monkeypatch)
     assert settings["worker_class"] == "gthread" and settings["threads"] >= 4
-    assert settings["workers"] == 2 and settings["preload_app"] is False
+    assert settings["workers"] == 2 and settings["preload_app"] is True  # workers share what never changes
+    assert settings["raw_env"] == ["LOCATOR_WARM_ON_START=false"]  # the master loads no model: the hooks warm
+    assert callable(settings["when_ready"]) and callable(settings["post_fork"])
+    assert conf(monkeypatch, GUNICORN_PRELOAD="0")["preload_app"] is False
     assert settings["bind"] == ["0.0.0.0:8000"]
     assert 0 < settings["keepalive"] < settings["timeout"] and settings["graceful_timeout"] > 0
     # The app's own JSON 414 must be reachable: gunicorn lets through a request line well past it.

@@ -151,19 +151,19 @@ def test_the_configurator_offers_the_widget_filters(client):
 
 def test_an_index_written_with_other_filters_is_built_anew(tmp_path):
     """A snapshot whose CSR columns are not the registry's (a filter added since) is not loaded."""
-    import pickle
+    import json
 
-    import numpy as np
+    import pytest
 
+    from locator.search import snapshot
     from locator.search.documents import CSR_KINDS
-    from locator.search.snapshot import VERSION, read_columns
+    from locator.search.model import ReadModel
 
-    def written(kinds) -> object:
-        path = tmp_path / f"{len(kinds)}.pickle"
-        empty = ([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
-        path.write_bytes(pickle.dumps({"version": VERSION, "csr": {k: empty for k in kinds}, "areas": {},
-                                       "text_lengths": []}))
-        return read_columns(path)
-
-    assert set(written(CSR_KINDS)["csr"]) == set(CSR_KINDS)
-    assert written([k for k in CSR_KINDS if k != FILTERS[0].name]) is None
+    snapshot.write(ReadModel.build([], marker=0), tmp_path, "segment")
+    assert set(snapshot.read_columns(tmp_path)["fields"]["csr"]) == set(CSR_KINDS)
+    meta_path = tmp_path / snapshot.COLUMNS / snapshot.META
+    meta = json.loads(meta_path.read_text())
+    del meta["csr"][FILTERS[0].name]
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(snapshot.Damaged):
+        snapshot.read_columns(tmp_path)

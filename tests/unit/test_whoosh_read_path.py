@@ -1,8 +1,10 @@
-"""A node's text postings come from the Whoosh index: a build's model loaded from disk (its columns
-file plus the Whoosh segment) equals the model built in memory, the block-wise reader (Whoosh
-internals) equals Whoosh's public matcher API on an index with updates and deletions, and every
-file a build writes is read when a node loads it."""
+"""A node's text postings come from the Whoosh index: a build's model loaded from disk (its snapshot,
+and the Whoosh segment when the snapshot's text part is missing) equals the model built in memory,
+the block-wise reader (Whoosh internals) equals Whoosh's public matcher API on an index with updates
+and deletions, and every file a build writes is read when a node loads it."""
 from __future__ import annotations
+
+import shutil
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from whoosh import index as whoosh_index
 from locator.search import index
 from locator.search.fulltext import read_fold, schema, whoosh_fields, write_segment
 from locator.search.model import ReadModel
-from locator.search.snapshot import write_columns
+from locator.search import snapshot
 from tests.unit.test_text_index import DOCS, doc
 
 MORE = [doc(f"Partner {n}", f"consulting {'kubernetes ' * (n % 4)} training", services=["training"] * (n % 2))
@@ -20,10 +22,10 @@ ALL = DOCS + MORE
 
 
 def built(tmp_path, docs=ALL) -> tuple[ReadModel, object]:
-    """What index.build writes, without a store: the Whoosh segment and the columns file."""
+    """What index.build writes, without a store: the Whoosh segment and the snapshot."""
     model = ReadModel.build(docs, marker=7)
     ix = whoosh_index.create_in(str(tmp_path), schema())
-    write_columns(model, tmp_path / index.SNAPSHOT, write_segment(ix, model.pid, model.text["fold"]))
+    snapshot.write(model, tmp_path, write_segment(ix, model.pid, model.text["fold"]))
     return model, ix
 
 
@@ -41,20 +43,23 @@ def test_a_loaded_model_equals_the_built_one(tmp_path):
     assert [model.records[i] for i in range(model.size)] == [loaded.records[i] for i in range(loaded.size)]
 
 
-def test_searches_read_their_text_from_the_whoosh_index(tmp_path):
-    """Change a document in the Whoosh index alone (not the columns): a node loading the build finds
-    the new word, so the text it searches is the Whoosh index's."""
+def test_without_its_text_part_a_node_reads_the_text_from_the_whoosh_index(tmp_path):
+    """Change a document in the Whoosh index alone and remove the snapshot's text part: a node loading
+    the build finds the new word (its text is the Whoosh index's) and writes the text part again."""
     from locator.search import retrieval
 
-    built(tmp_path)
+    model, _ = built(tmp_path)
     ix = whoosh_index.open_dir(str(tmp_path))
     with ix.writer() as writer:
         fields = whoosh_fields(DOCS[0])
         writer.update_document(pid=fields["pid"], fold=fields["fold"] + " zeppelin")
-    loaded = index.load_model(tmp_path)
-    scores = retrieval.text_scores(loaded, "zeppelin")
-    assert scores is not None and np.flatnonzero(scores).tolist() == [0]
-    assert loaded.records[0]["name"] == DOCS[0]["name"]
+    assert np.flatnonzero(retrieval.text_scores(index.load_model(tmp_path), "zeppelin")).tolist() == []  # the snapshot's
+    shutil.rmtree(tmp_path / snapshot.TEXT)
+    for loaded in (index.load_model(tmp_path), index.load_model(tmp_path)):  # from Whoosh, then from the rewritten part
+        assert (tmp_path / snapshot.TEXT / snapshot.META).is_file()
+        assert np.flatnonzero(retrieval.text_scores(loaded, "zeppelin")).tolist() == [0]
+        assert loaded.records[0]["name"] == DOCS[0]["name"]
+        assert isinstance(loaded.text["fold"].rows, np.memmap)
 
 
 def _public_postings(ix, pid: np.ndarray) -> dict[str, list[tuple[int, float]]]:
@@ -102,12 +107,24 @@ def test_the_block_reader_equals_the_public_api_after_updates_and_deletions(tmp_
 
 
 def test_every_file_a_build_writes_is_read_by_a_loading_node(tmp_path):
+    """The columns are needed to load at all; the text part is mapped when present; the Whoosh files
+    are read when it is not (and it is then written again)."""
     built(tmp_path)
-    files = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith("LOCK"))
-    assert any(f.endswith(".seg") for f in files) and any(f.endswith(".toc") for f in files)
-    assert index.SNAPSHOT in files
-    for name in files:
+    whoosh_files = sorted(p.name for p in tmp_path.iterdir() if p.is_file() and not p.name.endswith("LOCK"))
+    assert any(f.endswith(".seg") for f in whoosh_files) and any(f.endswith(".toc") for f in whoosh_files)
+    columns = sorted((tmp_path / snapshot.COLUMNS).iterdir())
+    text = sorted((tmp_path / snapshot.TEXT).iterdir())
+    assert len(columns) > 20 and len(text) == 9
+    for path in columns:
+        path.rename(path.with_name(path.name + ".away"))
+        assert index.load_model(tmp_path) is None, f"{path.name} is written but not needed to load"
+        path.with_name(path.name + ".away").rename(path)
+    for path in text:
+        path.unlink()
+        assert index.load_model(tmp_path) is not None and path.exists(), f"{path.name} is not written again"
+    shutil.rmtree(tmp_path / snapshot.TEXT)
+    for name in whoosh_files:
         (tmp_path / name).rename(tmp_path / f"{name}.away")
-        assert index.load_model(tmp_path) is None, f"{name} is written but not needed to load"
+        assert index.load_model(tmp_path) is None, f"{name} is written but not read when the text part is missing"
         (tmp_path / f"{name}.away").rename(tmp_path / name)
     assert index.load_model(tmp_path) is not None
