@@ -4,6 +4,7 @@ GUNICORN_BIND, GUNICORN_WORKERS and GUNICORN_THREADS override the defaults below
 the command line (or in GUNICORN_CMD_ARGS) wins over this file.
 """
 import os
+import tempfile
 
 # Listen on every interface, port 8000 (several addresses: separate them with commas).
 bind = [b.strip() for b in os.environ.get("GUNICORN_BIND", "0.0.0.0:8000").split(",") if b.strip()]
@@ -39,6 +40,29 @@ def post_fork(server, worker):
 
         after_fork(server.app.wsgi())
 
+
+
+# Prometheus multiprocess mode: every worker (and an index build's child process) writes its metrics into
+# PROMETHEUS_MULTIPROC_DIR and /metrics adds them up. Set here, before the app (and prometheus_client) loads,
+# unless given; emptied when gunicorn starts, so counters begin at zero with each start.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="locator-metrics-")
+
+
+def on_starting(server):
+    """Empty the metrics folder: a previous run's files are not this run's counts."""
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.unlink(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    """A worker ended: its gauges no longer count (its counters and histograms still do)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 # A worker silent this long (a stuck request) is restarted; a stopping worker gets this long to finish.

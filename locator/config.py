@@ -110,6 +110,27 @@ class Config:
     logo_max_pixels: int = setting(
         8_000_000, "Most pixels (width × height) an uploaded logo may have; checked before it is decoded."
     )
+    ratelimit_storage_uri: str = setting(
+        "memory://", "Where rate-limit counters live: memory:// (each worker process its own) or one store shared "
+        "by every worker and node, e.g. redis://host:6379/0 (needs the redis package)."
+    )
+    ratelimit_search: str = setting(
+        "120/minute;3000/hour", "Searches per client (API, search page, seller search share it); Flask-Limiter syntax."
+    )
+    ratelimit_suggest: str = setting("300/minute", "Suggest (as-you-type) requests per client.")
+    ratelimit_geocode: str = setting("60/minute;1000/hour", "Geocode requests per client.")
+    ratelimit_sign_in: str = setting("10/minute;50/hour", "Sign-in form posts per client (every sign-in form).")
+    ratelimit_forms: str = setting("30/minute;300/hour", "Posts per client to any other form.")
+    proxy_hops: int = setting(
+        0, "Reverse proxies in front whose X-Forwarded-For names the client (for rate limits); 0: the peer address."
+    )
+    metrics_token: str = setting(
+        "", "Bearer token that may read /metrics from anywhere; empty: only direct requests from this machine (loopback)."
+    )
+    ready_max_lag: int = setting(
+        1000, "/readyz answers 503 while the read model is more than this many changes behind the store."
+    )
+    request_log: bool = setting(True, "Write one JSON line per request to stderr (no query values, no addresses).")
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from locator import metrics
 from locator.audit import Actor
 from locator.ingest.formats import FORMATS, Format, detect_format
 from locator.ingest.geocode import OfficeGeocoder
@@ -47,7 +48,18 @@ def import_path(
     partial: bool = False,
     progress: bool | None = None,
 ) -> ImportReport:
-    """Import one file into the store through `session` (the caller commits or rolls back)."""
+    """Import one file into the store through `session` (the caller commits or rolls back); counted in
+    locator_imports_total by outcome (written, dry_run, refused) and locator_imported_partners_total."""
+    report = _import(session, path, geocoder=geocoder, fmt=fmt, dry_run=dry_run, partial=partial, progress=progress)
+    written = not dry_run and not report.fatal and (partial or not report.errors)
+    metrics.IMPORTS.labels("dry_run" if dry_run else "written" if written else "refused").inc()
+    if written:
+        metrics.IMPORTED_PARTNERS.inc(report.created + report.updated)
+    return report
+
+
+def _import(session: Session, path: str | Path, *, geocoder, fmt: str, dry_run: bool, partial: bool,
+            progress: bool | None) -> ImportReport:
     path = Path(path)
     spec = FORMATS[detect_format(path) if fmt == "auto" else fmt]
     report = ImportReport(path=str(path), format=spec.name, row_label=spec.row_label, dry_run=dry_run)

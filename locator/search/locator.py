@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -10,7 +11,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from locator import vocab
+from locator import metrics, vocab
 from locator.config import Config
 from locator.db import Database
 from locator.errors import StoreUnavailable
@@ -47,6 +48,13 @@ class Locator:
     # ------------------------------------------------------------ search
 
     def search(self, query: SearchQuery) -> SearchResults:
+        """The search, timed into locator_search_duration_seconds by its query class."""
+        started = time.perf_counter()
+        results = self._search(query)
+        metrics.SEARCH_LATENCY.labels(metrics.query_class(query.q, results.location)).observe(time.perf_counter() - started)
+        return results
+
+    def _search(self, query: SearchQuery) -> SearchResults:
         model = self.model()
         location = self.resolve(query)
         radius = self.radius(query, location)

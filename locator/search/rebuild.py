@@ -6,8 +6,10 @@ import errno as errnos
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from locator import metrics
 from locator.config import Config
 
 
@@ -22,8 +24,11 @@ class BuildFailed(RuntimeError):
 def build_in_child(config: Config, timeout_s: float = 3600) -> Path:
     env = dict(os.environ, LOCATOR_DATABASE_URL=config.database_url, LOCATOR_INDEX_DIR=str(config.index_dir),
                LOCATOR_SPATIALITE_LIBRARY=config.spatialite_library)
+    started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "locator.search.rebuild"], env=env, capture_output=True,
                             text=True, timeout=timeout_s)
+    if not result.returncode:
+        metrics.INDEX_BUILDS.observe(time.perf_counter() - started)
     if result.returncode:
         lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
         message = lines[-1] if lines else f"the index build exited with status {result.returncode}"

@@ -88,9 +88,10 @@ def build_app(config: Any = None) -> Flask:
     services.db.init_app(app)
     app.extensions[EXTENSION] = services
 
-    from locator.web import api, errors, health, pages, paths, security, seller, templating, widget
+    from locator.web import api, errors, health, limits, metrics, pages, paths, request_log, security, seller, templating, widget
     from locator.web import accounts, admin, admin_users, portal
 
+    request_log.init_app(app)
     errors.init_app(app)
     paths.init_app(app)
     security.init_app(app)
@@ -106,6 +107,8 @@ def build_app(config: Any = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(portal.logos_bp)
+    app.register_blueprint(metrics.bp)
+    limits.init_app(app)
     return app
 
 

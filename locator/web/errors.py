@@ -9,13 +9,16 @@ from locator.errors import LocatorError, ServiceUnavailable, StoreUnavailable
 
 
 def wants_json() -> bool:
-    if request.path.startswith("/api/") or request.path == "/healthz":
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz", "/metrics"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
 
 
 def error_response(status: int, body: dict):
+    from locator.web.request_log import request_id
+
+    body = {**body, "request_id": request_id()}
     if wants_json():
         return jsonify(error=body), status
     try:

@@ -1,4 +1,5 @@
-"""Liveness: /healthz answers while the process serves; says `degraded` (503) when the store is away."""
+"""Liveness: /healthz answers while the process serves; says `degraded` (503) when the store is away.
+Readiness: /readyz is 200 once this process can serve searches from a current model, 503 before."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -6,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from locator.models import Partner
+from locator.store import last_change_id
 from locator.web.context import services
 
 bp = Blueprint("health", __name__)
@@ -34,4 +36,40 @@ def healthz():
     if not ok:
         response.status_code = 503
         response.headers["Retry-After"] = "5"
+    return response
+
+
+def readiness() -> tuple[bool, dict]:
+    """Ready when this process has a read model and it is at most `ready_max_lag` store changes behind.
+
+    A store that does not answer does not make a node unready: its model keeps serving searches."""
+    svc = services()
+    keeper = svc.locator.keeper.status()
+    body: dict = {"model_loaded": keeper["model_loaded"], "marker": keeper["marker"],
+                  "max_lag": svc.config.ready_max_lag}
+    if keeper.get("build_error"):
+        body["index_error"] = keeper["build_error"]
+    if not keeper["model_loaded"]:
+        return False, {**body, "reason": "the search model is not loaded yet"}
+    try:
+        with svc.db.session() as session:
+            newest = last_change_id(session)
+    except (OperationalError, InterfaceError):
+        return True, {**body, "store": "unavailable", "lag": None}
+    lag = max(0, newest - keeper["marker"])
+    body.update(store="ok", lag=lag)
+    if lag > svc.config.ready_max_lag:
+        return False, {**body, "reason": f"the search model is {lag} changes behind the store"}
+    return True, body
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness for a load balancer: 200 once the model is loaded and current enough, else 503 and why."""
+    ready, detail = readiness()
+    response = jsonify({"status": "ready" if ready else "not_ready", **detail})
+    response.headers["Cache-Control"] = "no-store"
+    if not ready:
+        response.status_code = 503
+        response.headers["Retry-After"] = "2"
     return response

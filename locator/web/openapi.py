@@ -63,7 +63,8 @@ def _ok(description: str, schema: dict, geojson: bool = False) -> dict:
 
 @lru_cache(maxsize=1)
 def document() -> dict:
-    errors = {"400": ERROR, "401": ERROR, "405": ERROR, "413": ERROR, "414": ERROR}
+    errors = {"400": ERROR, "401": ERROR, "405": ERROR, "413": ERROR, "414": ERROR, "503": ERROR}
+    limited = {"429": {"$ref": "#/components/responses/TooManyRequests"}}  # the per-client limits (locator/web/limits.py)
     return {
         "openapi": "3.0.3",
         "info": {
@@ -82,7 +83,7 @@ def document() -> dict:
                 "operationId": "search", "summary": "Search partners", "tags": ["partners"],
                 "parameters": search_parameters(),
                 "responses": {"200": _ok("Ranked partners, facets and the resolved location", ref("SearchResults"), geojson=True),
-                              "304": {"description": "Not modified (If-None-Match matched the ETag)"}, **errors},
+                              "304": {"description": "Not modified (If-None-Match matched the ETag)"}, **errors, **limited},
                 "security": [{}, {"bearer": []}],
             }},
             "/api/v1/partners/{slug}": {"get": {
@@ -95,13 +96,13 @@ def document() -> dict:
             "/api/v1/suggest": {"get": {
                 "operationId": "suggest", "summary": "Partner names and places as you type (at most 10)", "tags": ["partners"],
                 "parameters": [_param("q", {"type": "string", "maxLength": 100}, "The prefix typed so far.")],
-                "responses": {"200": _ok("Suggestions", ref("Suggestions")), **errors},
+                "responses": {"200": _ok("Suggestions", ref("Suggestions")), **errors, **limited},
                 "security": [{}, {"bearer": []}],
             }},
             "/api/v1/geocode": {"get": {
                 "operationId": "geocode", "summary": "Resolve a place name", "tags": ["reference"],
                 "parameters": [_param("q", {"type": "string", "maxLength": 200}, "The place.", required=True)],
-                "responses": {"200": _ok("The location", ref("Geocoded")), **errors},
+                "responses": {"200": _ok("The location", ref("Geocoded")), **errors, **limited},
             }},
             "/api/v1/vocabularies": {"get": {
                 "operationId": "vocabularies", "summary": "Codes and labels of every filter vocabulary", "tags": ["reference"],
@@ -112,7 +113,10 @@ def document() -> dict:
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                          "TooManyRequests": {"description": "This client sent too many requests; wait Retry-After seconds",
+                                              "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
+                                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
             "schemas": SCHEMAS,
         },
     }

@@ -136,6 +136,7 @@ ERROR = closed({"error": closed({
     "allowed": {**CODES, "description": "Values the field takes (the nearest ones when there are many)"},
     "suggestion": nullable({**STRING, "description": "The allowed value nearest the one sent"}),
     "vocabulary": {**STRING, "description": "Where every allowed value is listed"},
+    "request_id": {**STRING, "description": "This request's id (also its X-Request-Id header): quote it when reporting a problem"},
 }, required=("code", "message", "field"))})
 
 SCHEMAS: dict[str, Any] = {

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
-from locator import auth
+from locator import auth, metrics
 from locator.models import SellerToken
 from locator.formats import render, seller_csv
 from locator.web import search_view
@@ -100,6 +100,7 @@ def sign_in():
         token = auth.verify_token(db, raw) if raw else None
         valid = token is not None and token.revoked_at is None
         sid = auth.start_session(db, auth.SELLER, token.id, svc.config.session_idle_minutes) if valid else None
+    metrics.SIGN_INS.labels("token", "ok" if valid else "refused").inc()
     if not valid:
         return render_template("sellers/sign_in.html", error="That token is not valid or has been revoked."), 401
     session.clear()  # a new session id and CSRF token: nothing from before sign-in carries over

@@ -68,7 +68,8 @@ def gunicorn(directory: Path, *args: str, env: dict[str, str] | None = None) -> 
         database_url = app.config["LOCATOR"].database_url
     port = free_port()
     access_log = directory / "access.log"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("LOCATOR_", "GUNICORN_"))}
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("LOCATOR_", "GUNICORN_")) or k.startswith("LOCATOR_RATELIMIT_")}
     environment.update(LOCATOR_DATABASE_URL=database_url, LOCATOR_INDEX_DIR=str(directory / "index"),
                        LOCATOR_INSTANCE_DIR=str(directory / "instance"), GUNICORN_BIND=f"127.0.0.1:{port}",
                        LOCATOR_TILE_URL="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png")

@@ -33,6 +33,7 @@ def server(tmp_path_factory):
 def conf(monkeypatch, **env) -> dict:
     for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(ROOT / "no-such-metrics-dir"))  # the file must not set it here
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
