@@ -6,7 +6,12 @@ import re
 
 import pytest
 
+from sqlalchemy import select
+
+from locator import revisions
+from locator.audit import Actor
 from locator.auth import create_token
+from locator.models import Partner
 from tests.support.accounts import add_user, sign_in_by_link
 from tests.web.pagedata import SECRET, UNPUBLISHED_NAME, add_pages_data
 
@@ -38,11 +43,13 @@ def public_routes(app) -> list[str]:
 def urls_for(rule, slugs: list[str]) -> list[str]:
     if not rule.arguments:
         return [rule.rule]
-    return [re.sub(r"<(?:[^:<>]+:)?[^<>]+>", slug, rule.rule) for slug in slugs]
+    numbered = re.sub(r"<int:[^<>]+>", "1", rule.rule)  # ids: the first revision, audit entry, ...
+    return [re.sub(r"<(?:[^:<>]+:)?[^<>]+>", slug, numbered) for slug in slugs]
 
 
 USER_EMAIL = "private-user-7f3a@partner.example"  # a partner user's address: never in a public response
 OWN_PAGES = ("/partner", "/admin")  # a signed-in user's own pages (their data is theirs to see)
+PENDING = "PENDING-REVISION-7f3a"  # in a partner's revision waiting for review: not public until approved
 
 
 @pytest.fixture
@@ -53,6 +60,10 @@ def site(fresh_db, make_app, smtp_server):
     app = make_app(fresh_db, smtp_url=smtp_server.url)
     add_user(app, USER_EMAIL, "partner", slugs["acme"])
     add_user(app, "private-admin-7f3a@vendor.example", "admin")
+    with fresh_db.session() as session:
+        acme = session.scalar(select(Partner).where(Partner.slug == slugs["acme"]))
+        revisions.submit(session, acme, {"description": f"{PENDING} new words", "name": f"Acme {PENDING}"},
+                         Actor.user(1, USER_EMAIL))
     return app, slugs, raw
 
 
@@ -63,6 +74,7 @@ def assert_clean(body: str, where: str, unpublished_slug: str) -> None:
     assert SECRET not in body, where
     assert UNPUBLISHED_NAME not in body, where
     assert USER_EMAIL not in body and "private-admin-7f3a" not in body, where
+    assert PENDING not in body, where
     if unpublished_slug not in where:  # an error may echo the slug that was asked for
         assert unpublished_slug not in body, where
     if not where.startswith(API_DESCRIPTION):  # the API's description names the seller-only fields; no values
@@ -100,7 +112,8 @@ def test_no_public_route_leaks(site, smtp_server):
         for client in (anonymous, seller):
             assert_clean(client.get(f"/api/v1/suggest?q={prefix}").get_data(as_text=True), prefix, slugs["unpublished"])
     assert requests >= len(rules) * len(QUERIES) * len(HEADERS) * 2
-    assert {"/sign-in", "/sign-in/<token>"} <= paths
+    assert {"/sign-in", "/sign-in/<token>", "/partner", "/partner/revisions/<int:revision_id>", "/admin",
+            "/admin/revisions/<int:revision_id>", "/admin/partners/<slug>", "/logos/<name>"} <= paths
 
 
 def test_the_unpublished_partner_is_a_404_everywhere_public(site):
