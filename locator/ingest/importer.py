@@ -75,6 +75,7 @@ def _import(session: Session, path: str | Path, *, geocoder, fmt: str, dry_run: 
     if dry_run or (report.errors and not partial):
         return report
     write_records(session, [rec for _, rec in valid], report, progress)
+    add_first_users(session, [rec for _, rec in valid], report)
     return report
 
 
@@ -122,3 +123,19 @@ def write_records(session: Session, records: list[dict[str, Any]], report: Impor
         bar.update(len(batch))
     bar.close()
     report.written = True
+
+
+def add_first_users(session: Session, records: list[dict[str, Any]], report: ImportReport) -> None:
+    """A record's `user_email` becomes its partner's first user (locator.accounts), unless the partner has users
+    already (a re-import adds nobody) or the address belongs to someone else (a warning)."""
+    from locator.accounts import ensure_partner_user, find_user
+
+    named = [record for record in records if record.get("user_email")]
+    partners = existing_partners(session, [record["id"] for record in named])
+    for record in named:
+        if ensure_partner_user(session, partners[record["id"]], record["user_email"]) is not None:
+            report.derived["partner users added from user_email"] += 1
+            continue
+        owner = find_user(session, record["user_email"])
+        if owner is not None and owner.partner_id != partners[record["id"]].id:
+            report.warning(None, record["id"], "user_email", "this address already belongs to another user; none added")

@@ -55,6 +55,7 @@ CSV_PARTNER_COLUMNS = (
 )
 CSV_OFFICE_COLUMNS = tuple(f"office_{name}" for name in OFFICE_FIELDS)
 CSV_COLUMNS = CSV_PARTNER_COLUMNS + CSV_OFFICE_COLUMNS
+CSV_IMPORT_ONLY = ("user_email",)  # columns an import reads and an export never writes
 BAD = object()  # a cell that could not be read (already reported)
 TRUE, FALSE = {"true", "1", "yes", "y"}, {"false", "0", "no", "n"}
 
@@ -142,7 +143,7 @@ def read_csv(path: Path, report: ImportReport) -> Rows:
     except csv.Error as exc:
         report.error(None, None, None, f"malformed CSV header: {exc}")
         return []
-    unknown = [h for h in header if h not in CSV_COLUMNS]
+    unknown = [h for h in header if h not in CSV_COLUMNS + CSV_IMPORT_ONLY]
     if unknown or "id" not in header or len(set(header)) != len(header):
         reason = f"unknown columns {quote(unknown, 200)}" if unknown else "missing or repeated columns (id is required)"
         report.error(None, None, None, f"bad CSV header: {reason}; columns are {', '.join(CSV_COLUMNS)}")

@@ -184,6 +184,7 @@ class PartnerIn(Strict):
     offices: list[OfficeIn] = []
     published: bool = True
     internal: InternalIn = InternalIn()
+    user_email: Email = Field(default=None, max_length=254)  # import only: the partner's first user
 
     @field_validator("description", mode="before")
     @classmethod
@@ -312,6 +313,8 @@ def validate_record(data: Any, row: int | None, report: ImportReport) -> dict[st
         return None
     if not record["slug"]:
         record.pop("slug")
+    if record["user_email"] is None:
+        record.pop("user_email")
     return record
 
 
