@@ -96,6 +96,7 @@ def test_a_region_is_an_area_named_by_its_name_code_or_local_name(client):
     html = client.get("/?near=Texas").get_data(as_text=True)
     heading = re.search(r'<h2 id="results-heading".*?</h2>', html, re.S).group(0)
     assert "3 partners" in heading and "in Texas, United States" in heading and "near Texas" not in heading
+    assert "<title>Partners in Texas, United States" in html
 
 
 def test_a_postal_code_is_searched_like_a_city(client):
