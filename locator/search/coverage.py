@@ -1,8 +1,10 @@
 """How much of a query each partner covers, vectorised: per unit of the query (locator.search.intent),
 per row, STRONG (it has the named entry, or the words are in its name), WEAK (the words are only in its
 other text: description, labels, places) or nothing. A query is not an AND of its words: a row matches
-when it covers any unit, and ranks by its tier (the sum of its levels: all units above some, strong
-above weak) before anything else.
+when it covers any unit, and ranks first by how many units it covers (all of the query above some of
+it), then by the relevance blend, whose text part is each unit's credit averaged over the units: half
+for covering it strongly, half its BM25 relative to the best row's for that unit (so covering a common
+word counts as much as a rare one, and offering a service more than mentioning it).
 
 A word that names an entry counts for a partner through the entry, not through text that merely
 mentions it: a partner holding a certification whose name holds the word (“Certified Kubernetes
@@ -32,20 +34,20 @@ class Coverage:
 
     units: tuple[Unit, ...]
     levels: list[np.ndarray]  # per unit: 0, WEAK or STRONG per row (uint8)
-    tier: np.ndarray  # per row: the sum of its levels (all units strongly: 2 × units)
-    text: np.ndarray  # per row: BM25 of the words it covers (orders rows within a tier)
+    tier: np.ndarray  # per row: how many units it covers (ordered before anything else)
+    text: np.ndarray  # per row: the mean credit of the units, 0..1 (the blend's text part)
 
     @property
     def matched(self) -> np.ndarray:
         return self.tier > 0
 
     def of_row(self, row: int) -> dict:
-        """One row's numbers for `explain`: its tier out of the most, the units it covers and how."""
+        """One row's numbers for `explain`: how many units it covers, its credit (0..1) and each unit's level."""
         covered = [{"words": u.text, "entries": [f"{k}:{c}" for k, c in u.entries],
                     "level": ("strong", "weak", "none")[(STRONG, WEAK, 0).index(int(lv[row]))]}
                    for u, lv in zip(self.units, self.levels)]
-        return {"units": len(self.units), "covered": sum(1 for c in covered if c["level"] != "none"),
-                "tier": int(self.tier[row]), "max_tier": STRONG * len(self.units), "by_unit": covered}
+        return {"units": len(self.units), "covered": int(self.tier[row]), "credit": round(float(self.text[row]), 4),
+                "by_unit": covered}
 
     def entries_of(self, row: int, model: ReadModel) -> dict[str, list[str]]:
         """kind → the named entries this row has (what it offers of what was asked)."""
@@ -89,9 +91,18 @@ def coverage(model: ReadModel, intent: Intent, audience: str = "public") -> Cove
                 level[rows] = 0
                 score[rows] = 0
         levels.append(level)
-        tier += level
-        text += score
+        tier += level > 0
+        text += unit_credit(level, score)
+    text /= len(intent.units)
     return Coverage(intent.units, levels, tier, text)
+
+
+def unit_credit(level: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Per row, 0..1: half for a strong level, half the BM25 score relative to the best one."""
+    top = float(score.max()) if len(score) else 0.0
+    credit = score * np.float32(0.5 / top) if top > 0 else np.zeros(len(score), dtype=np.float32)
+    credit[level == STRONG] += np.float32(0.5)
+    return credit
 
 
 def entry_rows(model: ReadModel, kind: str, code: str) -> np.ndarray:

@@ -1,14 +1,15 @@
 """Ranking: the relevance blend and the sort orders, as pure numpy functions of per-result components.
 
-With a text query, results are ordered first by their coverage tier (search/coverage.py: how much of
-the query they cover, and how strongly: all its words above some, a word in the name or an entry they
-have above a word only in their description), then by
+With a text query, results are ordered first by how many units of the query they cover
+(search/coverage.py: all of it above some of it), then by
 
 relevance = weight_text · text/max(text) + weight_distance · 0.5^(distance_km / distance_scale_km)
           + weight_completeness · completeness/100 + weight_track · [track is select]
 
-The distance decay is exponential with a half-distance of `distance_scale_km` (a partner that far
-away gets half the distance credit of one next door), like Elasticsearch's function_score `exp`.
+where text is the coverage credit (covering a unit strongly, by an entry it has or its name, counts more
+than only mentioning it). The distance decay is exponential with a half-distance of `distance_scale_km`
+(a partner that far away gets half the distance credit of one next door), like Elasticsearch's
+function_score `exp`.
 A partner that only serves the location remotely (countries or regions served, a service area) ranks
 at its effective distance: the distance to its nearest office, but at least `remote_distance_km`
 (`effective_remote_km`); one without a located office at `remote_distance_km`. So a partner serving
@@ -25,7 +26,7 @@ import numpy as np
 
 from locator.config import Config
 
-TIER_SPAN = 1000.0  # one coverage tier outweighs any blend (a blend is at most the sum of the weights)
+TIER_SPAN = 1000.0  # one more unit covered outweighs any blend (a blend is at most the sum of the weights)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Components:
     distance_km: np.ndarray | None  # distance used for ranking, or None without a location
     completeness: np.ndarray  # 0..100
     select: np.ndarray  # bool
-    tier: np.ndarray | None = None  # coverage tier (ordered before the blend), or None without a text query
+    tier: np.ndarray | None = None  # units of q covered (ordered before the blend), or None without a text query
 
     def take(self, at: np.ndarray) -> "Components":
         return Components(*(None if v is None else v[at]

@@ -151,11 +151,13 @@ SCHEMAS: dict[str, Any] = {
                        "completeness": INTEGER, "track": STRING, "serves_remotely": BOOLEAN,
                        "remote_from": nullable(STRING),
                        "coverage": nullable(closed({
-                           "units": INTEGER, "covered": INTEGER, "tier": INTEGER, "max_tier": INTEGER,
+                           "units": INTEGER, "covered": INTEGER, "credit": NUMBER,
                            "by_unit": {"type": "array", "items": closed({
                                "words": STRING, "entries": CODES, "level": {"type": "string", "enum": ["strong", "weak", "none"]}})}},
                            description="How much of `q` it covers: per unit (an entry named, or a word), strong (has the entry, or "
-                                       "the word is in its name), weak (only in its other text) or none; results rank by tier first")),
+                                       "the word is in its name), weak (only in its other text) or none. Results rank by the units "
+                                       "covered first; `credit` (0..1, the text part of the blend) averages the units' credit: half "
+                                       "for strong, half the BM25 relative to the best")),
                        "matched": {"type": "object", "additionalProperties": CODES},
                        "matched_words": CODES,
                        "weighted": closed({"text": NUMBER, "distance": NUMBER, "completeness": NUMBER, "track": NUMBER}),
