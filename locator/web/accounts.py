@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request, session, url_for
 
-from locator import accounts, auth, mail
+from locator import accounts, auth, mail, metrics
 from locator.web.context import services
 from locator.web.forms import check_csrf, safe_next
+from locator.web.limits import client_address
 from locator.web.security import public_base_url
 from locator.web.users import current_user, home_for, start_user_session
 
@@ -50,7 +51,7 @@ def sign_in_request():
     message = None
     try:
         with svc.db.session() as db:
-            accounts.record_request(db, email, request.remote_addr or "", cfg.sign_in_limit_per_address,
+            accounts.record_request(db, email, client_address(cfg.proxy_hops), cfg.sign_in_limit_per_address,
                                     cfg.sign_in_limit_per_client, timedelta(minutes=cfg.sign_in_limit_minutes))
             user = accounts.find_user(db, email)
             if user is not None and user.disabled_at is None:
@@ -62,6 +63,7 @@ def sign_in_request():
         to, link = message
         mail.send_in_background(cfg, to, "sign_in", "Your sign-in link for the Partner Locator", link=link,
                                 minutes=cfg.sign_in_link_minutes)
+        metrics.SIGN_INS.labels("link", "link_sent").inc()
     return render_template("accounts/check_email.html", email=email, minutes=cfg.sign_in_link_minutes)
 
 
@@ -88,6 +90,7 @@ def sign_in_with_link(token: str):
         if not isinstance(outcome, accounts.LinkProblem):
             user, next_path = outcome
             user_id, role = user.id, user.role
+    metrics.SIGN_INS.labels("link", "refused" if isinstance(outcome, accounts.LinkProblem) else "ok").inc()
     if isinstance(outcome, accounts.LinkProblem):
         return no_referrer(render_template("accounts/link_problem.html", problem=outcome), outcome.status)
     start_user_session(user_id)

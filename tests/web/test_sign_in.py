@@ -199,6 +199,20 @@ def test_requests_are_limited_per_client(fresh_db, make_app, own_smtp):
     assert elsewhere.status_code == 200
 
 
+def test_behind_a_proxy_the_client_is_the_forwarded_address(fresh_db, make_app, own_smtp):
+    app = make_app(fresh_db, smtp_url=own_smtp.url, sign_in_limit_per_address=100, sign_in_limit_per_client=2,
+                   proxy_hops=1)
+
+    def ask(i: int, forwarded: str) -> int:
+        client = app.test_client()
+        page = client.get("/sign-in").get_data(as_text=True)
+        return client.post("/sign-in", data={"email": f"p{i}@partner.example", "csrf_token": csrf(page)},
+                           headers={"X-Forwarded-For": forwarded}).status_code
+
+    assert [ask(i, "203.0.113.7") for i in range(3)] == [200, 200, 429]
+    assert ask(9, "198.51.100.1") == 200  # another client behind the same proxy is not limited by the first
+
+
 def test_a_bad_address_is_a_400_naming_the_field(site, smtp_server):
     client = site.test_client()
     for typed in ("", "not an address", "a@b", "x\r\nBcc: victim@example.com@example.com", "a" * 300 + "@example.com"):
