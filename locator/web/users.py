@@ -51,15 +51,15 @@ def _load_user() -> User | None:
 
 
 def require_user(*roles: str) -> Callable:
-    """Guard a view: anonymous → 303 to /sign-in?next=<this page>; a user of another role → 404 (the page is
-    not there for them). The view may call current_user(), which is then set."""
+    """Guard a view: anonymous → 303 to /sign-in?next=<this page> (GET; a form post goes to /sign-in alone); a
+    user of another role → 404 (the page is not there for them). The view may call current_user(), then set."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any):
             user = current_user()
             if user is None:
-                target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+                target = request.full_path.rstrip("?") if request.method == "GET" else None  # a POST is not re-sent
                 return redirect(url_for("accounts.sign_in", next=safe_next(target)), code=303)
             if roles and user.role not in roles:
                 abort(404)
