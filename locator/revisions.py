@@ -22,7 +22,7 @@ from locator.errors import InvalidParameter, LocatorError
 from locator.ingest.geocode import OfficeGeocoder
 from locator.ingest.report import ImportReport
 from locator.ingest.schema import PartnerIn, validate_record
-from locator.models import Partner, Revision, utcnow
+from locator.models import LIST_FIELDS, Partner, Revision, utcnow
 from locator.store import apply_partner, partner_record
 
 if TYPE_CHECKING:
@@ -58,9 +58,19 @@ def refuse_fields(names: Iterable[str], allowed: Iterable[str]) -> None:
             raise InvalidParameter(f"the field {name!r} cannot be changed here", field=name)
 
 
+def keep_order(current: list[Any] | None, edited: Any) -> Any:
+    """A list of codes as edited, with the ones kept in their stored order, then the added ones (a form lists its
+    choices in its own order: choosing the same codes is no change)."""
+    if not isinstance(edited, list) or not isinstance(current, list):
+        return edited
+    kept = [v for v in current if v in edited]
+    return kept + [v for v in edited if v not in kept]
+
+
 def validate_edit(current: Mapping[str, Any], edits: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
     """The whole record `current` becomes with `edits`, normalised by the import schema, or ProfileInvalid."""
     refuse_fields(edits, allowed)
+    edits = {k: keep_order(current.get(k), v) if k in LIST_FIELDS else v for k, v in edits.items()}
     report = ImportReport()
     valid = validate_record({**current, **edits}, None, report)
     if valid is None:

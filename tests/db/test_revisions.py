@@ -174,3 +174,11 @@ def test_an_import_is_audited_with_its_file_and_export_still_round_trips(session
     assert again.unchanged == 1 and again.updated == 0
     assert session.scalar(select(AuditEntry).where(AuditEntry.partner_id == partner.id)
                           .order_by(AuditEntry.id.desc())).action == "approved"  # nothing changed: no entry
+
+
+def test_choosing_the_same_codes_in_another_order_changes_nothing(session):
+    partner = make_partner(session, services=["migration", "kubernetes"], languages=["en", "de"], phone=None)
+    revision = revisions.submit(session, partner, {"services": ["kubernetes", "migration", "training"],
+                                                   "languages": ["de", "en"], "phone": "+49 30 1"}, OWNER)
+    assert revision.fields == ["phone", "services"]
+    assert revision.proposed["services"] == ["migration", "kubernetes", "training"]
