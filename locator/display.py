@@ -42,8 +42,8 @@ def place_name(location: Location) -> str:
 
 
 def distance_words(item: ResultItem, location: Location | None = None) -> str:
-    """“in Munich”, “3.4 km from Munich”, “1,204 km away” (from a point), “office in Bavaria” or “serves Bavaria
-    remotely from Vienna”."""
+    """“in Munich”, “3.4 km from Munich”, “1,204 km away” (from a point), “office in Nuremberg, Bavaria” or
+    “serves Bavaria remotely from Vienna”."""
     if location is None:
         return ""
     place = place_name(location)
@@ -52,8 +52,9 @@ def distance_words(item: ResultItem, location: Location | None = None) -> str:
         where = place if area or location.kind != "point" else "this area"
         origin = remote_origin(item)
         return f"serves {where} remotely" + (f" from {origin}" if origin else "")
-    if area:  # a distance from a region's or country's centre means nothing to the reader
-        return f"office in {place}"
+    if area:  # a distance from a region's or country's centre means nothing to the reader: say which town
+        town = item.nearest_office.city if item.nearest_office is not None else None
+        return f"office in {town}, {place}" if town and town != place else f"office in {place}"
     if item.distance_km is None:
         return ""
     km = item.distance_km

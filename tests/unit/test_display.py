@@ -45,7 +45,8 @@ def test_remote_service_says_from_where():
     remote = item(serves_remotely=True, distance_km=356.9, nearest_office=VIENNA)
     assert explanation(remote, BAVARIA) == "serves Bavaria remotely from Vienna · Select partner"
     assert explanation(remote, MUNICH) == "serves München remotely from Vienna · Select partner"
-    assert explanation(item(distance_km=120.0), BAVARIA) == "office in Bavaria · Select partner"
+    assert explanation(item(distance_km=120.0), BAVARIA) == "office in München, Bavaria · Select partner"
+    assert explanation(item(nearest_office=None), BAVARIA) == "office in Bavaria · Select partner"
 
 
 def test_distances_read_as_places():
