@@ -182,6 +182,7 @@ def _resolve_country(cc: str, rows, resolve: Resolver, top_region: dict[str, str
     done: dict[str, tuple[str, float, float, str, str | None]] = {}
     pending = []
     memo: dict[tuple[str, str | None], tuple[float, float, str] | None] = {}
+    places: dict[tuple[str, str | None], tuple[float, float, str] | None] = {}  # per locality as written
     for code, lat, lon, town, region in rows:
         if code in done:
             continue
@@ -189,12 +190,15 @@ def _resolve_country(cc: str, rows, resolve: Resolver, top_region: dict[str, str
         if lat is not None and lon is not None:
             done[code] = (code, float(lat), float(lon), _display(town), region)
             continue
-        found = None
-        for name in _locality_names(town, cc) if town else ():
-            if (name, region) not in memo:
-                memo[(name, region)] = resolve(name, cc, region)
-            if (found := memo[(name, region)]) is not None:
-                break
+        if (town, region) not in places:
+            found = None
+            for name in _locality_names(town, cc) if town else ():
+                if (name, region) not in memo:
+                    memo[(name, region)] = resolve(name, cc, region)
+                if (found := memo[(name, region)]) is not None:
+                    break
+            places[(town, region)] = found
+        found = places[(town, region)]
         if found is not None:
             done[code] = (code, found[0], found[1], found[2], region)
         else:
