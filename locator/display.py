@@ -99,7 +99,7 @@ def and_list(words: Iterable[str]) -> str:
 
 def match_words(item: ResultItem, query: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     """(kind, words) of what the result has of what was asked (filters and the words the search understood):
-    “Offers Kubernetes, not Migration”, “Public sector”, “German”."""
+    “Offers Kubernetes (Migration not listed)”, “Public sector”, “German”."""
     parts: list[tuple[str, str]] = []
     for kind, field in WANTED:
         asked = wanted(query, kind)
@@ -109,8 +109,11 @@ def match_words(item: ResultItem, query: Mapping[str, Any] | None) -> list[tuple
         has = [vocab.label(kind, c) for c in asked if c in found]
         lacks = [vocab.label(kind, c) for c in asked if c not in found]
         if kind == "service":
-            words = f"Offers {and_list(has)}" + (f", not {and_list(lacks)}" if lacks else "") if has else \
-                f"Does not list {and_list(lacks)}"
+            unlisted = f"{and_list(lacks)} not listed"  # not among its services (its text may mention it)
+            if not has:
+                words = unlisted
+            else:
+                words = f"Offers {and_list(has)}" + (f" ({unlisted})" if lacks else "")
             parts.append((kind, words))
         elif has:
             parts.append((kind, and_list(has)))

@@ -31,8 +31,8 @@ def test_the_issues_sentence():
 def test_what_was_asked_and_is_missing_is_said():
     query = {"service": ["kubernetes", "migration"], "understood": {"segment": ["public-sector"]}}
     shown = explanation(item(services=["kubernetes"], track="open", distance_km=79.4), MUNICH, query)
-    assert shown == "Offers Kubernetes, not Migration · 79 km from München · Open partner"
-    assert explanation(item(services=["support"]), MUNICH, {"service": ["kubernetes"]}).startswith("Does not list Kubernetes · ")
+    assert shown == "Offers Kubernetes (Migration not listed) · 79 km from München · Open partner"
+    assert explanation(item(services=["support"]), MUNICH, {"service": ["kubernetes"]}).startswith("Kubernetes not listed · ")
 
 
 def test_words_the_search_understood_count_as_asked():
