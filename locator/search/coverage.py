@@ -97,10 +97,9 @@ def coverage(model: ReadModel, intent: Intent, audience: str = "public") -> Cove
     return Coverage(intent.units, levels, tier, text)
 
 
-def unit_credit(level: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """Per row, 0..1: half for a strong level, half the BM25 score relative to the best one."""
-    top = float(score.max()) if len(score) else 0.0
-    credit = score * np.float32(0.5 / top) if top > 0 else np.zeros(len(score), dtype=np.float32)
+def unit_credit(level: np.ndarray, relative: np.ndarray) -> np.ndarray:
+    """Per row, 0..1: half for a strong level, half its relative BM25 score."""
+    credit = relative * np.float32(0.5)
     credit[level == STRONG] += np.float32(0.5)
     return credit
 
@@ -116,9 +115,11 @@ def entry_rows(model: ReadModel, kind: str, code: str) -> np.ndarray:
 
 
 def _words_score(model: ReadModel, unit: Unit, audience: str) -> tuple[np.ndarray, set[str]]:
-    """Per-row BM25 of the unit's words (all of them, for a phrase) and, for a named unit, of the
-    English labels of its entries (쿠버네티스 finds a description that says Kubernetes); the terms used."""
-    best = _all_terms(model, unit.terms, audience)
+    """Per row, 0..1: BM25 of the unit's words (all of them, for a phrase) relative to the best row's,
+    and for a named unit the same of the English labels of its entries (쿠버네티스 finds a description
+    that says Kubernetes), whichever is higher; and the terms used."""
+    visible = model.audience(audience)[0]
+    best = _relative(_all_terms(model, unit.terms, audience), visible)
     words = set(unit.terms)
     done = {tuple(stem(t) for t in unit.terms)}
     for kind, code in unit.entries:
@@ -126,9 +127,17 @@ def _words_score(model: ReadModel, unit: Unit, audience: str) -> tuple[np.ndarra
         key = tuple(stem(t) for t in label_terms)
         if label_terms and key not in done:
             done.add(key)
-            np.maximum(best, _all_terms(model, label_terms, audience), out=best)
+            np.maximum(best, _relative(_all_terms(model, label_terms, audience), visible), out=best)
             words.update(label_terms)
     return best, words
+
+
+def _relative(score: np.ndarray, visible: np.ndarray) -> np.ndarray:
+    """The scores over the best one the audience sees (unpublished partners change no public score)."""
+    top = float(np.max(score, where=visible, initial=0.0))
+    if top > 0:
+        score *= np.float32(1.0 / top)
+    return score
 
 
 @lru_cache(maxsize=1024)

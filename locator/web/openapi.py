@@ -20,7 +20,7 @@ def _param(name: str, schema: dict, description: str, required: bool = False, ex
 
 def search_parameters() -> list[dict]:
     params = [
-        _param("q", {"type": "string", "maxLength": 200}, "Free text: name, description, services (stemmed, accent-folded, typo-tolerant). Never parsed as query syntax."),
+        _param("q", {"type": "string", "maxLength": 200}, "Free text: name, description, services (stemmed, accent-folded, typo-tolerant). Never parsed as query syntax. Not an AND: results cover some or all of it, those covering more first. Words naming a vocabulary entry (a service, segment, type, industry, certification or language, in English, de, fr, es, pt, ja, ko, zh, he, ru, pl or by a synonym: kubernetes, k8s, 쿠버네티스, public sector, german, MSP) match partners having it; `query.understood` lists them, each result's `matched` those it has."),
         _param("near", {"type": "string", "maxLength": 200}, "A place: city, 'City, Country', postal code (with its country, or read in the visitor's: the one `country` filter, else Accept-Language's region), a first-level region (Texas, TX, Bayern) or a country. A region or country is an area: partners with an office in it or serving it remotely, with no radius. `query.location` says what was understood (kind, region, bbox, alternatives)."),
         _param("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude (WGS84); needs lon; not with near."),
         _param("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude (WGS84); needs lat."),
