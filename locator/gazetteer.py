@@ -89,6 +89,10 @@ class Gazetteer(Readings):
     def _init_runtime(self) -> None:
         import numpy as np
 
+        suffixes: dict[str, list[str]] = {}
+        for (_, suffix), code in self._region_codes.items():
+            suffixes.setdefault(suffix, []).append(code)
+        self._suffix_codes = {k: tuple(v) for k, v in suffixes.items()}
         if not hasattr(self, "_sorted_keys"):
             self._sorted_keys = sorted(self._names)
             self._key_best = array("i", (ids_of(self._names[k])[0] for k in self._sorted_keys))
@@ -99,7 +103,8 @@ class Gazetteer(Readings):
         self._lock = threading.Lock()
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in {"_prefix_memo", "_lock", "_lat_order", "_lat_sorted"}}
+        runtime = {"_prefix_memo", "_lock", "_lat_order", "_lat_sorted", "_suffix_codes"}
+        return {k: v for k, v in self.__dict__.items() if k not in runtime}
 
     def __setstate__(self, state):
         self.__dict__.update(state)

@@ -20,6 +20,7 @@ NAMESAKE_SHARE = 0.1  # ... and (its weight) this share of the region's people
 BARE_CODE_WEIGHT = 0.3  # "CA" alone: Canada before California (unless the visitor is in the US)
 ALTERNATE_NAME_WEIGHT = 0.5  # a town matched by an alternate name counts half ("Bayern" the town, not the Land)
 MAX_NAMESAKES = 20  # towns of one name considered
+SHORT_NAME_POPULATION = 100000  # a town known by a short alternate name ("NYC", "SF") only when this big
 CONTEXT_SHARE = 0.05  # the visitor's country's reading wins when at least this share of the best ...
 CONTEXT_POPULATION = 200000  # ... or this big ("London" from Canada: London, Ontario)
 POSTAL_TOWN_KM = 10.0  # a bare postal code of several countries: the one nearest a big town first
@@ -46,7 +47,8 @@ class Readings:
             return None
         best = readings[0]
         others = tuple(r.location for r in readings[1:]
-                       if r.score >= best.score * ALTERNATIVE_SHARE and r.score >= ALTERNATIVE_MIN_WEIGHT)[:MAX_ALTERNATIVES]
+                       if r.score >= best.score * ALTERNATIVE_SHARE and r.score >= ALTERNATIVE_MIN_WEIGHT
+                       and r.location.label != best.location.label)[:MAX_ALTERNATIVES]  # not Seoul the city and the region
         return replace(best.location, alternatives=others) if others else best.location
 
     def readings(self, text: str, country: str | None = None, *, context: str | None = None,
@@ -97,7 +99,7 @@ class Readings:
                 elif region is None and cc is not None and self._countries.get(part) == cc:
                     options.append((cc, None))
                 if region is None:
-                    for code in self._region_readings(part, cc, bare=True):
+                    for code in self._region_readings(part, cc, bare=True, anywhere=True):
                         options.append((self._regions[code][0], code))
             if not options:
                 if address:
@@ -106,14 +108,16 @@ class Readings:
             combos = list(dict.fromkeys(options))
         return combos
 
-    def _region_readings(self, part: str, cc: str | None, bare: bool) -> list[str]:
-        """Region codes a part names: a region name, its code within a known country, or (for US, CA and
-        AU) a bare abbreviation."""
+    def _region_readings(self, part: str, cc: str | None, bare: bool, anywhere: bool = False) -> list[str]:
+        """Region codes a part names: a region name, its code within a known country, (for US, CA and AU)
+        a bare abbreviation, or with `anywhere` (a part after a place: "São Paulo, SP") any country's code."""
         codes = [c for c in self._region_names.get(part, ()) if cc is None or self._regions[c][0] == cc]
         if cc is not None and (code := self._region_codes.get((cc, part))):
             codes.append(code)
         elif cc is None and bare:
             codes += self._bare_region_codes.get(part, ())
+            if anywhere:
+                codes += self._suffix_codes.get(part, ())
         return list(dict.fromkeys(codes))
 
     def _place_readings(self, place: str, cc: str | None, region: str | None, single: bool) -> list[Reading]:
@@ -174,8 +178,12 @@ class Readings:
                 inside = [i for i in matching if self._city_region[i] is None
                           and south <= self._lat[i] <= north and west <= self._lon[i] <= east]
             matching = inside
-        return [(self._pop[i] * (1.0 if fold(self._city_name[i]) == place else ALTERNATE_NAME_WEIGHT), i)
-                for i in matching[:MAX_NAMESAKES]]
+        found = []
+        for i in matching[:MAX_NAMESAKES]:
+            main = fold(self._city_name[i]) == place
+            if main or len(place) > 3 or self._pop[i] >= SHORT_NAME_POPULATION:  # "IDF": not Idiofa's airport code
+                found.append((self._pop[i] * (1.0 if main else ALTERNATE_NAME_WEIGHT), i))
+        return found
 
     def _postal_readings(self, place: str, cc: str | None, region: str | None) -> list[Reading]:
         """A postal code, alone or with a town or a country word: "78701", "80331 de", "10115 berlin",

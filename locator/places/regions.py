@@ -24,6 +24,9 @@ _GENERIC_SUFFIX = re.compile(
     re.IGNORECASE)
 
 
+_JP_SUFFIX = {"JP-01": "道", "JP-13": "都", "JP-26": "府", "JP-27": "府"}  # every other prefecture is a 県
+
+
 @dataclass(frozen=True)
 class Region:
     code: str  # ISO 3166-2 ("US-TX")
@@ -124,6 +127,8 @@ def build_regions() -> tuple[dict[str, Region], list[tuple[str, float, float, st
         native = state.get("native") or ""
         if native and not _is_latin(native):
             names.append(native)
+            if sub.country_code == "JP" and native[-1] not in "都道府県":  # 大阪 → 大阪府, 東京 → 東京都
+                names.append(native + _JP_SUFFIX.get(code, "県"))
         regions[code] = Region(
             code=code, country=sub.country_code, name=english, local=local_names[0], type=sub.type,
             lat=lat, lon=lon, bbox=bounds([*pts, (lat, lon)]), names=tuple(dict.fromkeys(names)),
