@@ -16,9 +16,9 @@ CLASS_HELP = {
     "intent": "a multi-word q naming vocabulary entries (services, segments, types, languages) + near a city",
 }
 REGIONS = (
-    "Texas", "TX", "California", "CA, USA", "New York State", "Florida", "Bayern", "Bavaria", "Nordrhein-Westfalen",
+    "Texas", "TX", "California", "CA, USA", "NY", "Florida", "Bayern", "Bavaria", "Nordrhein-Westfalen",
     "Île-de-France", "Catalonia", "Lombardy", "Ontario", "Québec", "British Columbia", "New South Wales", "Victoria, Australia",
-    "Maharashtra", "Karnataka", "Tokyo-to", "Gyeonggi-do", "São Paulo State", "England", "Scotland",
+    "Maharashtra", "Karnataka", "Hokkaido", "Gyeonggi-do", "SP, Brazil", "England", "Scotland",
 )
 POSTAL_CODES = (
     "78701", "10001", "94105", "60601", "02108", "98101", "80331 DE", "10115 DE", "20095 DE", "75002 FR",
