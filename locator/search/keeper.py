@@ -299,6 +299,8 @@ class ModelKeeper:
                 docs = load_docs(session, ids)
         self._model = self._model.with_docs(docs, ids, newest)
         self._behind_since = None
+        if ids:
+            trim_heap()  # the replaced model's private arrays go back to the OS (no doubling while deltas come)
         self._sync_segments()
 
     def _rebuild_for_delta(self) -> bool:

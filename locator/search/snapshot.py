@@ -174,7 +174,8 @@ def read_columns(build: Path) -> dict[str, Any]:
         raise Damaged(f"{COLUMNS}: no array {exc}") from None
     from shapely import from_wkb
 
-    geoms = from_wkb([bytes(wkb.raw(i)) for i in range(len(wkb))]) if len(wkb) else []
+    blob, at = bytes(wkb.data), wkb.offsets.tolist()
+    geoms = from_wkb([blob[a:b] for a, b in zip(at, at[1:])]) if len(wkb) else []
     fields = {name: a[name] for name in _ROWS}
     fields.update(marker=int(meta["marker"]), records=records, csr=csr, prefixes=prefixes,
                   areas=dict(zip(a["areas.rows"].tolist(), geoms)))

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from geoalchemy2.shape import from_shape
+from shapely.geometry import MultiPolygon, box
 from whoosh import index as whoosh_index
 
 from locator.search import index, retrieval, snapshot
@@ -19,6 +21,7 @@ from tests.unit.test_text_index import doc
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [doc(f"Partner {n}", f"consulting {'kubernetes ' * (n % 4)} training {n}") for n in range(400)]
+DOCS[7]["service_area"] = from_shape(MultiPolygon([box(5.0, 47.0, 15.0, 55.0)]), srid=4326)
 
 
 def built(path: Path) -> ReadModel:
@@ -43,6 +46,8 @@ def test_a_loaded_model_is_mapped_and_searches_like_the_built_one(tmp_path):
         assert np.array_equal(getattr(model, name), getattr(loaded, name)), name
     assert np.array_equal(retrieval.text_scores(model, "kubernets"), retrieval.text_scores(loaded, "kubernets"))
     assert loaded.rows_with_prefix("partner 12").tolist() == model.rows_with_prefix("partner 12").tolist() != []
+    assert list(loaded.areas) == [7] and loaded.areas[7].equals(model.areas[7])
+    assert loaded.area_tree[0] == [7]
 
 
 def _truncate(path: Path) -> None:
