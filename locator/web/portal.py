@@ -40,12 +40,25 @@ def choices() -> dict[str, list[tuple[str, str]]]:
             for name, kind in CHOICE_KINDS.items()}
 
 
+def region_choices(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(code, "Bavaria (DE)") of the first-level regions in the countries of the record's offices, the countries
+    it serves and the regions it already serves."""
+    places = services().geocoder.gazetteer
+    countries = {o.get("country") for o in record.get("offices") or []} | set(record.get("countries_served") or [])
+    countries |= {code.split("-")[0] for code in record.get("regions_served") or []}
+    found = [(loc.region, f"{loc.label.split(',')[0]} ({country})")
+             for country in sorted(c for c in countries if c) for loc in places.regions(country) if loc.region]
+    known = {code for code, _ in found}
+    return found + [(code, code) for code in record.get("regions_served") or [] if code not in known]
+
+
 def editor_context(partner: Partner, live: dict[str, Any], shown: dict[str, Any]) -> dict[str, Any]:
     """What the edit form and its guidance need: the choices, completeness now and with the edit, the rank
     preview, and the offices without a point."""
     cfg = services().config
     return {
-        "partner": partner, "live": live, "record": shown, "choices": choices(),
+        "partner": partner, "live": live, "record": shown,
+        "choices": {**choices(), "regions_served": region_choices(shown)},
         "score_now": score_profile(live).score, "score_after": score_profile(shown).score,
         "worth": rank_preview.worth(shown),
         "placements": rank_preview.placements(services().locator, live, shown, partner.published),

@@ -20,7 +20,7 @@ from locator.errors import InvalidParameter
 from locator.revisions import ADMIN_FIELDS, PUBLIC_FIELDS
 
 SCALARS = ("name", "description", "website", "logo_url", "email", "phone")
-CHOICES = ("types", "services", "segments", "languages", "industries", "countries_served")
+CHOICES = ("types", "services", "segments", "languages", "industries", "countries_served", "regions_served")
 OFFICE_TEXT = ("label", "address", "city", "region", "postal_code", "country")
 OFFICE_HIDDEN = ("lat", "lon", "geocode_source", "placed")
 ADDRESS_KEY = ("address", "city", "region", "postal_code", "country")

@@ -60,8 +60,9 @@ def form_of(record: dict[str, Any], token: str, action: str = "submit", **change
     data: dict[str, Any] = {"csrf_token": token, "action": action}
     for name in ("name", "description", "website", "logo_url", "email", "phone"):
         data[name] = record.get(name) or ""
-    for name in ("types", "services", "segments", "languages", "industries", "countries_served"):
-        data[name] = list(record.get(name) or [])
+    for name in ("types", "services", "segments", "languages", "industries", "countries_served", "regions_served"):
+        if name in record:
+            data[name] = list(record.get(name) or [])
     for n, o in enumerate(record.get("offices") or []):
         for key in ("label", "address", "city", "region", "postal_code", "country"):
             data[f"offices-{n}-{key}"] = o.get(key) or ""

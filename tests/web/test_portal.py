@@ -244,3 +244,17 @@ def test_an_admin_edits_admin_fields_directly_and_restores_an_earlier_version(si
     assert (live["track"], live["description"]) == ("open", "Short.")
     history = admin.get(f"/admin/partners/{slugs['acme']}").get_data(as_text=True)
     assert re.findall(r'data-action="(\w+)"', history) == ["restore", "admin_edit", "import"]
+
+
+def test_regions_served_are_chosen_from_the_regions_of_its_countries(site, smtp_server):
+    app, slugs = site
+    owner = signed_in(app, smtp_server, "owner@partner.example")
+    page = owner.get("/partner").get_data(as_text=True)
+    assert '<option value="DE-BY">Bavaria (DE)</option>' in page
+    record = stored(app, slugs["acme"])
+    bad = owner.post("/partner", data=form_of(record, page_token(owner, "/partner"), regions_served=["DE-BY", "XX-YY"]))
+    assert bad.status_code == 400 and "XX-YY" in field_error(bad.get_data(as_text=True), "regions_served")
+    good = owner.post("/partner", data=form_of(record, page_token(owner, "/partner"), regions_served=["de-by"]))
+    assert good.status_code == 303
+    with app.extensions["locator"].db.session() as db:
+        assert db.scalar(select(Revision.proposed))["regions_served"] == ["DE-BY"]
