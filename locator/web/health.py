@@ -40,17 +40,24 @@ def healthz():
 
 
 def readiness() -> tuple[bool, dict]:
-    """Ready when this process has a read model and it is at most `ready_max_lag` store changes behind.
-
-    A store that does not answer does not make a node unready: its model keeps serving searches."""
+    """Ready when this process has a read model, no change has waited too long to reach it (the keeper's
+    bound, in seconds) and it is at most `ready_max_lag` changes behind the store. A store that does not
+    answer does not make a node unready: its model keeps serving searches."""
     svc = services()
     keeper = svc.locator.keeper.status()
-    body: dict = {"model_loaded": keeper["model_loaded"], "marker": keeper["marker"],
+    body: dict = {"model_loaded": keeper["model_loaded"], "marker": keeper["marker"], "lag_s": keeper.get("lag_s"),
                   "max_lag": svc.config.ready_max_lag}
+    for optional in ("building", "index_on_disk"):
+        if optional in keeper:
+            body[optional] = keeper[optional]
+    if keeper.get("index_on_disk") is False and keeper["model_loaded"]:
+        body["warning"] = "the index directory has no index: searches serve from memory while it is rebuilt"
     if keeper.get("build_error"):
         body["index_error"] = keeper["build_error"]
     if not keeper["model_loaded"]:
-        return False, {**body, "reason": "the search model is not loaded yet"}
+        return False, {**body, "reason": "the search model is not loaded yet" + (" (building)" if keeper.get("building") else "")}
+    if keeper.get("ready") is False:
+        return False, {**body, "reason": f"a change has waited {keeper.get('lag_s')} s to reach the search model"}
     try:
         with svc.db.session() as session:
             newest = last_change_id(session)
