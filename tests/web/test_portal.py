@@ -258,3 +258,35 @@ def test_regions_served_are_chosen_from_the_regions_of_its_countries(site, smtp_
     assert good.status_code == 303
     with app.extensions["locator"].db.session() as db:
         assert db.scalar(select(Revision.proposed))["regions_served"] == ["DE-BY"]
+
+
+def test_an_admin_edit_with_bad_input_changes_nothing_and_says_why_on_the_field(site, smtp_server):
+    app, slugs = site
+    admin = signed_in(app, smtp_server, "admin@vendor.example")
+    path = f"/admin/partners/{slugs['acme']}/edit"
+    before = stored(app, slugs["acme"])
+    data = form_of(before, page_token(admin, path), website="ftp://acme.example", description="Changed.")
+    data.pop("action")
+    data.update(track="platinum", published="1")
+    response = admin.post(path, data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "http" in field_error(body, "website") and "platinum" in field_error(body, "track")
+    assert stored(app, slugs["acme"]) == before
+
+
+def test_every_user_of_the_partner_is_emailed_the_decision(site, smtp_server):
+    from tests.support.accounts import add_user
+
+    app, slugs = site
+    add_user(app, "second@partner.example", "partner", slugs["acme"])
+    owner = signed_in(app, smtp_server, "owner@partner.example")
+    admin = signed_in(app, smtp_server, "admin@vendor.example")
+    owner.post("/partner", data=form_of(stored(app, slugs["acme"]), page_token(owner, "/partner"), phone="+49 30 5"))
+    with app.extensions["locator"].db.session() as db:
+        revision_id = db.scalar(select(Revision.id))
+    admin.post(f"/admin/revisions/{revision_id}/approve",
+               data={"csrf_token": page_token(admin, f"/admin/revisions/{revision_id}")})
+    assert "live" in smtp_server.wait_for("second@partner.example")[-1]["Subject"]
+    assert "live" in smtp_server.wait_for("owner@partner.example", count=2)[-1]["Subject"]
+    assert not smtp_server.wait_for("someone@other.example", count=0)  # another partner's user hears nothing
