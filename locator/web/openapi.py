@@ -33,7 +33,7 @@ def search_parameters() -> list[dict]:
         _param("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}, "1-based page."),
         _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Results per page."),
         _param("facets", {"type": "string"}, f"'all' or a comma list of {', '.join(FACETS)}; counts are disjunctive."),
-        _param("explain", {"type": "boolean", "default": False}, "Add each result's score components."),
+        _param("explain", {"type": "boolean", "default": False}, "Add each result's score components and the sentence they make (`explain.sentence`, the same as `display.explanation`)."),
         _param("format", {"type": "string", "enum": ["json", "geojson"]}, "Output format (or send Accept: application/geo+json)."),
         _param("geojson_features", {"type": "string", "enum": list(GEOJSON_FEATURES), "default": GEOJSON_FEATURES[0]},
                "GeoJSON only: one Feature per partner (at its nearest office) or one per office of each partner "
