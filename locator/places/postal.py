@@ -1,4 +1,4 @@
-"""Postal codes of 120 countries, offline: a sorted numpy array of codes per country (binary search).
+"""Postal codes of about 100 countries, offline: a sorted numpy array of codes per country (binary search).
 
 US ZIP codes come from `zipcodes`, the others from `countrystatecity-postal-codes` (see
 fixtures/README.md). Where a code has no coordinates, its locality is resolved through the gazetteer

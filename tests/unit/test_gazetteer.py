@@ -216,3 +216,15 @@ def test_geocoder_offline_uses_the_gazetteer_and_office_fields():
     assert geocoder.geocode_office({}) is None
     assert geocoder.suggest("toky", 1)[0].country == "JP"
     assert "Berlin, Germany" in geocoder.similar("Berln")
+
+
+def test_a_new_cache_file_drops_the_stale_ones(tmp_path):
+    from locator.gazetteer import drop_stale
+
+    current = tmp_path / "gazetteer-1000-new.pickle"
+    stale = tmp_path / "gazetteer-1000-old.pickle"
+    other_floor = tmp_path / "gazetteer-15000-old.pickle"
+    for f in (current, stale, other_floor):
+        f.write_bytes(b"x")
+    drop_stale(current)
+    assert current.exists() and not stale.exists() and other_floor.exists()
