@@ -233,11 +233,27 @@ def test_a_started_app_has_loaded_the_search_unless_told_not_to(fresh_db, make_a
     assert [r["id"] for r in response.get_json()["results"]] == ["W"]
 
 
-def test_warming_without_an_index_leaves_building_to_the_first_search(fresh_db, make_app, tmp_path):
+def test_warming_without_an_index_builds_it_in_the_background(fresh_db, make_app, tmp_path):
+    """A started app on an empty index directory builds in the background: searches meanwhile get a
+    quick 503 with Retry-After (never a wait for the build), then the partner is found."""
+    import time
+
     with fresh_db.session() as session:
         apply_partner(session, partner_data(id="W", name="Warm Start Partner"))
     app = make_app(fresh_db, testing=False, warm_on_start=True, index_dir=str(tmp_path / "none-yet"))
-    assert app.extensions["locator"].locator.keeper._model is None
-    assert not (tmp_path / "none-yet" / "CURRENT").exists()
-    response = app.test_client().get("/api/v1/search?q=warm")
+    client = app.test_client()
+    deadline = time.monotonic() + 120
+    statuses = []
+    while True:
+        started = time.monotonic()
+        response = client.get("/api/v1/search?q=warm")
+        statuses.append(response.status_code)
+        if response.status_code == 200:
+            break
+        assert response.status_code == 503 and response.headers["Retry-After"], response.get_data(as_text=True)
+        assert response.get_json()["error"]["code"]
+        assert time.monotonic() - started < 4.0 and time.monotonic() < deadline
+        time.sleep(0.05)
     assert [r["id"] for r in response.get_json()["results"]] == ["W"]
+    assert statuses[0] == 503  # the first search came while the build (a child process) ran: it did not wait
+    assert (tmp_path / "none-yet" / "CURRENT").exists()
