@@ -338,3 +338,11 @@ def back_url(search_path: str, back: str | None) -> str:
 
 def labels(kind: str, codes: Iterable[str]) -> list[str]:
     return [vocab.label(kind, c) for c in codes]
+
+
+def region_labels(codes: Iterable[str]) -> list[str]:
+    """ISO 3166-2 region codes as people say them ("Texas, United States"); a code the gazetteer lacks as itself."""
+    from locator.web.context import services
+
+    places = services().geocoder.gazetteer
+    return [region.label if (region := places.region(code)) is not None else code for code in codes]

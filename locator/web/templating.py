@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         "settings": app.config["LOCATOR"],
         "label": vocab.label,
         "labels": search_view.labels,
+        "region_labels": search_view.region_labels,
         "result_display": display.result_display,
         "track_legend": display.track_legend,
         "track_help": display.TRACK_HELP.get,

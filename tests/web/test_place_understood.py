@@ -161,3 +161,8 @@ def test_a_reading_that_reads_the_same_is_not_offered(client):
     _, body = search(client, "near=München&radius_km=50")
     location = body["query"]["location"]
     assert location["label"] not in [a["label"] for a in location["alternatives"]]
+
+
+def test_a_profile_names_the_regions_served(client):
+    html = client.get("/partners/oklahoma-serves-texas").get_data(as_text=True)
+    assert re.search(r"<dt>Also serves regions</dt><dd>Texas, United States</dd>", html), html
