@@ -14,8 +14,10 @@ certificate; it counts only if it has the entry itself (offers Kubernetes) or th
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -175,24 +177,32 @@ def _certification_stems() -> dict[str, frozenset[str]]:
 
 class NameTerms:
     """Stemmed folded name terms → rows, for “the word is in its name”. Rows are append-only in a
-    model's lineage (a delta adds rows), so one index grows with the models instead of being rebuilt."""
-
-    SAMPLES = 16  # names compared to tell a grown model from another one
+    model's lineage (a delta adds rows after the build's), so one index grows with the models of a
+    lineage instead of being rebuilt: a model continues it when it has the same build rows (the same
+    `records.blobs` object) and the delta rows it has seen (the same `records.extra` objects)."""
 
     def __init__(self) -> None:
         self.lists: dict[str, list[int]] = {}
         self.arrays: dict[str, np.ndarray] = {}
         self.size = 0
-        self.source: object = None
+        self.base: Any = None  # a weak reference to the build's records
+        self.extra = 0
+        self.last_extra: object = None
         self.sample: list[tuple[int, str]] = []
 
-    def covers(self, names) -> bool:
-        """Whether `names` is, or continues, the names this index was built from (rows appended)."""
-        if names is self.source:
-            return True
-        return self.size > 0 and len(names) >= self.size and all(names[i] == name for i, name in self.sample)
+    def covers(self, records: Any) -> bool:
+        """Whether `records` are, or continue, the records this index was built from."""
+        if self.size == 0 or len(records) < self.size:
+            return False
+        blobs, extra = getattr(records, "blobs", None), getattr(records, "extra", None)
+        if blobs is not None and extra is not None:
+            return (self.base is not None and self.base() is blobs and len(extra) >= self.extra
+                    and (self.extra == 0 or extra[self.extra - 1] is self.last_extra))
+        names = records.names
+        return all(names[i] == name for i, name in self.sample)  # records of another kind: compare names
 
-    def grow(self, names: list[str]) -> None:
+    def grow(self, records: Any) -> None:
+        names = records.names
         touched = set()
         for row in range(self.size, len(names)):
             for term in {stem(t) for t in fold_terms(names[row])}:
@@ -201,8 +211,11 @@ class NameTerms:
         for term in touched:
             self.arrays.pop(term, None)
         self.size = len(names)
-        self.source = names
-        at = sorted({int(i) for i in np.linspace(0, self.size - 1, self.SAMPLES)}) if self.size else []
+        blobs, extra = getattr(records, "blobs", None), getattr(records, "extra", None)
+        self.base = weakref.ref(blobs) if blobs is not None else None
+        self.extra = len(extra) if extra is not None else 0
+        self.last_extra = extra[-1] if extra else None
+        at = sorted({int(i) for i in np.linspace(0, self.size - 1, 16)}) if self.size else []
         self.sample = [(i, names[i]) for i in at]
 
     def rows(self, term: str) -> np.ndarray:
@@ -228,12 +241,16 @@ _names: NameTerms | None = None
 def name_terms(model: ReadModel) -> NameTerms:
     """The name index of the model's rows: the last one, grown by the rows a delta added, or a new one."""
     global _names
-    names = model.records.names
+    cached = model.__dict__.get("_name_terms")
+    if cached is not None:
+        return cached
+    records = model.records
     with _names_lock:
         current = _names
-        if current is None or not current.covers(names):
+        if current is None or not current.covers(records):
             current = NameTerms()
-        if current.size != len(names) or current.source is not names:
-            current.grow(names)
+        if current.size != len(records):
+            current.grow(records)
         _names = current
-        return current
+    model.__dict__["_name_terms"] = current  # a model never changes: it keeps the index it was given
+    return current
