@@ -36,20 +36,31 @@ class Coverage:
 
     units: tuple[Unit, ...]
     levels: list[np.ndarray]  # per unit: 0, WEAK or STRONG per row (uint8)
+    relative: list[np.ndarray]  # per unit: its BM25 per row relative to the best row's, 0..1
     tier: np.ndarray  # per row: how many units it covers (ordered before anything else)
-    text: np.ndarray  # per row: the mean credit of the units, 0..1 (the blend's text part)
 
     @property
     def matched(self) -> np.ndarray:
         return self.tier > 0
 
+    def text_of(self, rows: np.ndarray) -> np.ndarray:
+        """The rows' credit, 0..1 (the blend's text part): per unit half for covering it strongly,
+        half its relative BM25, averaged over the units (only for the rows asked: the matches)."""
+        credit = np.zeros(len(rows), dtype=np.float64)
+        for level, relative in zip(self.levels, self.relative):
+            credit += relative[rows] * 0.5
+            credit += (level[rows] == STRONG) * 0.5
+        return credit / len(self.units)
+
     def of_row(self, row: int) -> dict:
         """One row's numbers for `explain`: how many units it covers, its credit (0..1) and each unit's level."""
-        covered = [{"words": u.text, "entries": [f"{k}:{c}" for k, c in u.entries],
-                    "level": ("strong", "weak", "none")[(STRONG, WEAK, 0).index(int(lv[row]))]}
-                   for u, lv in zip(self.units, self.levels)]
-        return {"units": len(self.units), "covered": int(self.tier[row]), "credit": round(float(self.text[row]), 4),
-                "by_unit": covered}
+        names = {STRONG: "strong", WEAK: "weak", 0: "none"}
+        levels = [int(lv[row]) for lv in self.levels]
+        covered = [{"words": u.text, "entries": [f"{k}:{c}" for k, c in u.entries], "level": names[level]}
+                   for u, level in zip(self.units, levels)]
+        credit = sum(0.5 * float(rel[row]) + 0.5 * (level == STRONG) for rel, level in zip(self.relative, levels))
+        credit /= len(self.units)
+        return {"units": len(self.units), "covered": int(self.tier[row]), "credit": round(credit, 4), "by_unit": covered}
 
     def entries_of(self, row: int, model: ReadModel) -> dict[str, list[str]]:
         """kind → the named entries this row has (what it offers of what was asked)."""
@@ -77,8 +88,7 @@ def coverage(model: ReadModel, intent: Intent, audience: str = "public") -> Cove
         return None
     names = name_terms(model)
     tier = np.zeros(model.size, dtype=np.int16)
-    text = np.zeros(model.size, dtype=np.float32)
-    levels = []
+    levels, relatives = [], []
     for unit in intent.units:
         score, words = _words_score(model, unit, audience)
         level = (score > 0).view(np.uint8).copy()  # WEAK where its text has the words
@@ -93,17 +103,9 @@ def coverage(model: ReadModel, intent: Intent, audience: str = "public") -> Cove
                 level[rows] = 0
                 score[rows] = 0
         levels.append(level)
-        tier += level > 0
-        text += unit_credit(level, score)
-    text /= len(intent.units)
-    return Coverage(intent.units, levels, tier, text)
-
-
-def unit_credit(level: np.ndarray, relative: np.ndarray) -> np.ndarray:
-    """Per row, 0..1: half for a strong level, half its relative BM25 score."""
-    credit = relative * np.float32(0.5)
-    credit[level == STRONG] += np.float32(0.5)
-    return credit
+        relatives.append(score)
+        tier += level.astype(bool)
+    return Coverage(intent.units, levels, relatives, tier)
 
 
 def entry_rows(model: ReadModel, kind: str, code: str) -> np.ndarray:
@@ -136,7 +138,8 @@ def _words_score(model: ReadModel, unit: Unit, audience: str) -> tuple[np.ndarra
 
 def _relative(score: np.ndarray, visible: np.ndarray) -> np.ndarray:
     """The scores over the best one the audience sees (unpublished partners change no public score)."""
-    top = float(np.max(score, where=visible, initial=0.0))
+    best = int(np.argmax(score)) if len(score) else 0
+    top = float(score[best]) if len(score) and visible[best] else float(np.max(score, where=visible, initial=0.0))
     if top > 0:
         score *= np.float32(1.0 / top)
     return score

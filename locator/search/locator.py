@@ -76,7 +76,7 @@ class Locator:
         rows = np.flatnonzero(matched)
         is_remote = remote[rows] if remote is not None else np.zeros(len(rows), dtype=bool)
         components = ranking.Components(
-            text=covered.text[rows] if covered is not None else None,
+            text=covered.text_of(rows) if covered is not None else None,
             distance_km=rank_distance[rows] if rank_distance is not None else None,
             completeness=model.completeness[rows],
             select=model.select[rows],

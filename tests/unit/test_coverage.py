@@ -54,7 +54,7 @@ def test_entries_are_strong_names_strong_text_weak():
 def test_a_row_covering_more_units_ranks_first_whatever_the_blend():
     covered = coverage(MODEL, understand("kubernetes migration"))
     rows = np.array([0, 1, 2, 3, 4])
-    components = ranking.Components(text=covered.text[rows], distance_km=np.array([900.0, 0, 0, 0, 0]),
+    components = ranking.Components(text=covered.text_of(rows), distance_km=np.array([900.0, 0, 0, 0, 0]),
                                     completeness=np.array([0.0, 100, 100, 100, 100]), select=np.zeros(5, bool),
                                     tier=covered.tier[rows])
     weights = ranking.Weights.from_config(Config())
@@ -65,15 +65,15 @@ def test_a_row_covering_more_units_ranks_first_whatever_the_blend():
 
 def test_credit_counts_each_unit_alike_and_offering_above_mentioning():
     covered = coverage(MODEL, understand("kubernetes migration"))
-    text = covered.text
+    text = covered.text_of(np.arange(MODEL.size))
     assert text[0] > text[2] > 0  # offering both above mentioning both
     assert 0.45 < text[1] <= 0.75 and 0.45 < text[3] <= 0.75  # one unit each, strongly: alike
 
 
 def test_the_hidden_row_changes_no_public_credit():
-    with_hidden = coverage(MODEL, understand("kubernetes")).text[:6]
+    with_hidden = coverage(MODEL, understand("kubernetes")).text_of(np.arange(6))
     public = ReadModel.build(DOCS[:6], marker=0)
-    assert np.allclose(with_hidden, coverage(public, understand("kubernetes")).text[:6])
+    assert np.allclose(with_hidden, coverage(public, understand("kubernetes")).text_of(np.arange(6)))
 
 
 def test_no_units_is_no_text_query():
