@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from locator.config import Config
-from tests.browser.conftest import run_axe, screenshot, serve
+from tests.browser.conftest import MOBILE, run_axe, screenshot, serve
 from tests.support.accounts import add_user
 from tests.support.smtp import link_in, text_of
 from tests.web.webapp import pages_app
@@ -75,6 +75,11 @@ def test_a_partner_edits_its_profile_and_the_admin_publishes_it(portal_site, smt
     page.get_by_role("heading", name=re.compile("Your locator profile")).wait_for()
     assert urlsplit(page.url).path == "/partner"
     rank_before = page.locator("[data-rank-now]").first.inner_text()
+    axe_context = context_factory(bypass_csp=True)
+    axe_context.add_cookies(page.context.cookies())
+    axe_page = axe_context.new_page()
+    axe_page.goto(page.url)
+    assert run_axe(axe_page) == []
 
     page.get_by_label("Description").fill(NEW_TEXT)
     preview = page.locator("[data-description-preview]")
@@ -150,5 +155,8 @@ def test_a_partner_edits_its_profile_and_the_admin_publishes_it(portal_site, smt
     page.goto(site.url + "/partner")
     page.get_by_text("Your last changes were approved and are live.").wait_for()
     screenshot(page, "portal-after-approval")
+    page.set_viewport_size(MOBILE)
+    screenshot(page, "portal-mobile", full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scrolling
     assert rank_before
     assert admin_w.errors == [] and partner_w.errors == []
