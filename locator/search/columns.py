@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import pickle
+from collections import abc
 from functools import cached_property
 from typing import Any, Iterable, Sequence
 
@@ -142,6 +143,26 @@ class Strings:
         return [text[a:b].decode("utf-8") for a, b in zip(offsets, offsets[1:])]
 
 
+class Appended(abc.Sequence):
+    """A base sequence (a mapped Strings, say) followed by a few more items, without copying the base."""
+
+    def __init__(self, base: Sequence[str], more: list[str]):
+        while isinstance(base, Appended):  # (deltas on deltas: one level)
+            base, more = base.base, base.more + more
+        self.base, self.more = base, more
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self.more)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        n = len(self.base)
+        return self.base[i] if i < n else self.more[i - n]
+
+
 class Records:
     """Row → what a result shows of a partner, each held pickled in one byte array (memory-mapped
     from the snapshot: shared by every process of a node; a search decodes only its page), plus the
@@ -163,27 +184,25 @@ class Records:
         return pickle.loads(self.blobs.raw(row) if row < base else self.extra[row - base])
 
     @property
-    def names(self) -> list[str]:
-        return self._list("_names", "name")
+    def names(self) -> Sequence[str]:
+        """Partner names by row (decoded one at a time from a mapped snapshot: no list per process)."""
+        return self._column("_names", "name")
 
     @property
-    def ids(self) -> list[str]:
-        return self._list("_ids", "id")
+    def ids(self) -> Sequence[str]:
+        return self._column("_ids", "id")
 
-    def _list(self, attr: str, key: str) -> list[str]:
+    def _column(self, attr: str, key: str) -> Sequence[str]:
         values = getattr(self, attr)
-        if not isinstance(values, list):
-            values = values.tolist()
-        if len(values) < len(self):
-            values = values + [self[r][key] for r in range(len(values), len(self))]
-        setattr(self, attr, values)
+        if len(values) < len(self):  # rows added by deltas: their values from their records, once
+            values = Appended(values, [self[r][key] for r in range(len(values), len(self))])
+            setattr(self, attr, values)
         return values
 
     def __add__(self, other: "Records") -> "Records":
         extra = tuple(bytes(other.blobs.raw(i)) for i in range(len(other.blobs))) + other.extra
-        names = self._names if isinstance(self._names, Strings) else self._names + other.names
-        ids = self._ids if isinstance(self._ids, Strings) else self._ids + other.ids
-        return Records(self.blobs, names, ids, self.extra + extra)
+        return Records(self.blobs, Appended(self.names, list(other.names)), Appended(self.ids, list(other.ids)),
+                       self.extra + extra)
 
     def __reduce__(self):
         return Records.of, ([self[r] for r in range(len(self))],)
