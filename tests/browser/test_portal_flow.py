@@ -5,7 +5,6 @@ completeness and the rank preview move, submits; the admin sees the diff and app
 the email; a public search shows the new description and office; the history lists each step."""
 from __future__ import annotations
 
-import io
 import json
 import re
 import time

@@ -14,7 +14,7 @@ from locator.errors import InvalidParameter
 from locator.ingest.export import export_records
 from locator.ingest.importer import import_path
 from locator.models import AuditEntry, Partner, Revision
-from locator.store import last_change_id, partner_record
+from locator.store import last_change_id
 from tests.factories import make_partner, office
 
 OWNER = Actor.user(7, "owner@partner.example")
