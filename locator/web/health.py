@@ -51,7 +51,8 @@ def readiness() -> tuple[bool, dict]:
         if optional in keeper:
             body[optional] = keeper[optional]
     if keeper.get("index_on_disk") is False and keeper["model_loaded"]:
-        body["warning"] = "the index directory has no index: searches serve from memory while it is rebuilt"
+        body["warning"] = ("the index directory holds no index: searches serve from the model in memory; "
+                           "rebuild it with `locator reindex` (or restart the node)")
     if keeper.get("build_error"):
         body["index_error"] = keeper["build_error"]
     if not keeper["model_loaded"]:

@@ -170,3 +170,16 @@ def test_readyz_is_503_while_the_model_lags_too_far_behind(tmp_path):
         app.extensions["locator"].locator.keeper.refresh()
         caught_up = client.get("/readyz")
         assert caught_up.status_code == 200 and caught_up.get_json()["lag"] == 0
+
+
+def test_readyz_says_when_the_index_directory_lost_its_index_while_searches_go_on(tmp_path):
+    import shutil
+
+    with pages_app(tmp_path) as (app, _):
+        client = app.test_client()
+        assert client.get("/api/v1/search?q=x").status_code == 200
+        assert client.get("/readyz").get_json()["index_on_disk"] is True
+        shutil.rmtree(app.config["LOCATOR"].index_dir)
+        body = client.get("/readyz").get_json()
+        assert body["index_on_disk"] is False and "locator reindex" in body["warning"]
+        assert client.get("/api/v1/search?near=Berlin").status_code == 200  # from the model in memory
