@@ -99,3 +99,9 @@ def test_labels_are_translated_into_the_demo_languages():
     assert vocab.translated_label("segment", "public-sector", "de") == "Öffentlicher Sektor"
     assert vocab.translated_label("language", "de", "ja") == "ドイツ語"
     assert vocab.translated_label("service", "migration", "xx") == vocab.translated_label("service", "migration") == "Migration"
+
+
+@pytest.mark.parametrize("q", ["integration", "federated identity", "cloud", "security", "software", "services"])
+def test_ordinary_words_name_no_entry(q):
+    """Words that stem like an entry's name but mean something else are free words."""
+    assert understand(q).understood == {}
