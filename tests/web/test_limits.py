@@ -125,3 +125,15 @@ def test_the_api_description_names_the_429():
         assert "429" in paths[path]["get"]["responses"]
     too_many = document()["components"]["responses"]["TooManyRequests"]
     assert "Retry-After" in too_many["headers"]
+
+
+def test_the_emailed_link_sign_in_counts_against_the_sign_in_limit(site):
+    """POST /sign-in (a link by email) is a sign-in post: its endpoint's name puts it under ratelimit_sign_in,
+    before its own per-address limit (3 different addresses here)."""
+    client = client_at(site, "192.0.2.60")
+    form = client.get("/sign-in").get_data(as_text=True)
+    for n in range(2):
+        assert client.post("/sign-in", data={"email": f"person{n}@example.org", "csrf_token": csrf(form)}).status_code != 429
+    refused = client.post("/sign-in", data={"email": "person9@example.org", "csrf_token": csrf(form)})
+    assert refused.status_code == 429 and refused.headers["Retry-After"]
+    assert client.get("/sign-in").status_code == 200
