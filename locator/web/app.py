@@ -119,6 +119,6 @@ def allow_cross_origin_api(app: Flask, cfg: Config) -> None:
         app,
         resources={r"/api/*": {"origins": "*" if origins in ([], ["*"]) else origins}},
         allow_headers=["Authorization", "Content-Type", "If-None-Match"],
-        expose_headers=["ETag"],
+        expose_headers=["ETag", "Retry-After", "X-Request-Id"],  # a 429's wait; the id to quote in a report
         methods=["GET", "HEAD", "OPTIONS"],
     )

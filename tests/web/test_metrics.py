@@ -183,3 +183,9 @@ def test_readyz_says_when_the_index_directory_lost_its_index_while_searches_go_o
         body = client.get("/readyz").get_json()
         assert body["index_on_disk"] is False and "locator reindex" in body["warning"]
         assert client.get("/api/v1/search?near=Berlin").status_code == 200  # from the model in memory
+
+
+def test_a_cross_origin_page_may_read_the_request_id_and_retry_after(site):
+    response = site.test_client().get("/api/v1/vocabularies", headers={"Origin": "https://embedder.example"})
+    exposed = {h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"x-request-id", "retry-after", "etag"} <= exposed
