@@ -189,3 +189,24 @@ def test_a_cross_origin_page_may_read_the_request_id_and_retry_after(site):
     response = site.test_client().get("/api/v1/vocabularies", headers={"Origin": "https://embedder.example"})
     exposed = {h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
     assert {"x-request-id", "retry-after", "etag"} <= exposed
+
+
+def test_index_builds_and_imports_are_counted(tmp_path):
+    import json as _json
+
+    from locator.ingest.importer import import_path
+
+    with pages_app(tmp_path) as (app, _):
+        build = "locator_index_build_duration_seconds_count"
+        before = scrape(app)
+        assert app.test_client().get("/api/v1/search?q=x").status_code == 200  # the first search builds the index
+        path = tmp_path / "two.json"
+        path.write_text(_json.dumps([partner_data(id="IMP1", name="Imported One"), partner_data(id="IMP2", name="Imported Two")]))
+        with app.extensions["locator"].db.session() as session:
+            import_path(session, path, geocoder=None)
+            import_path(session, path, geocoder=None, dry_run=True)
+        after = scrape(app)
+    assert sample(after, build) - sample(before, build) == 1
+    assert sample(after, "locator_imports_total", outcome="written") - sample(before, "locator_imports_total", outcome="written") == 1
+    assert sample(after, "locator_imports_total", outcome="dry_run") - sample(before, "locator_imports_total", outcome="dry_run") == 1
+    assert sample(after, "locator_imported_partners_total") - sample(before, "locator_imported_partners_total") == 2
