@@ -34,6 +34,7 @@ CACHE_DIR = ROOT / "instance"
 SIMILAR_MIN_POPULATION = 15000  # "did you mean" offers towns this big or bigger (by main name)
 SIMILAR_ALL_NAMES_POPULATION = 100000  # ... and cities this big by any of their names and scripts
 PREFIX_KEYS = 3000  # suggest: the names a short prefix looks at, those of the biggest towns
+NEAR_MISS_RATIO = 0.85  # "Berlinn": Berlin (0.92) before Benin (0.83), however big Benin is
 SUGGEST_MEMO_SIZE = 20000  # prefixes whose ranked cities are remembered (as-you-type repeats them)
 REGION_MIN_WEIGHT = 200000  # a region whose towns the data does not count (Réunion's are RE's) still outweighs a village
 EXACT_WEIGHT = 4.0  # suggest: the whole name typed counts this many times a prefix of it
@@ -487,14 +488,15 @@ class Gazetteer(Readings):
         pool += [k for k in self._countries if k[:1] == place[:1] and len(k) > 3] if cc is None else []
         close = set(difflib.get_close_matches(place, pool, n=60, cutoff=0.75))
         close |= {k for k in pool if len(place) >= 3 and k.startswith(place) and k != place}
-        scored: list[tuple[float, str, Location]] = []
+        scored: list[tuple[bool, float, str, Location]] = []
         for key in close:
+            near = key.startswith(place) or difflib.SequenceMatcher(None, place, key).ratio() >= NEAR_MISS_RATIO
             for reading in self._place_readings(key, cc, None, single=True)[:3]:
                 if reading.location.kind in ("city", "region", "country"):
-                    scored.append((reading.score, reading.location.label, reading.location))
-        scored.sort(key=lambda t: -t[0])
+                    scored.append((near, reading.score, reading.location.label, reading.location))
+        scored.sort(key=lambda t: (not t[0], -t[1]))  # the nearest misses first, each tier by importance
         out: dict[str, Location] = {}
-        for _, label, loc in scored:
+        for _, _, label, loc in scored:
             if label not in out:
                 out[label] = loc
         return list(out.items())[:limit]

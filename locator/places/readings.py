@@ -15,7 +15,8 @@ ALTERNATIVE_SHARE = 0.01  # ... each at least this share of the best reading's w
 ALTERNATIVE_MIN_WEIGHT = 20000  # ... and of a town this big
 AREA_WEIGHT = 2.0  # a country or region counts this much more than a town of its population
 SAME_NAME_REGION_WEIGHT = 0.1  # a region named like a town inside it ("New York", "Berlin"): the town first
-NAMESAKE_TOWN_POPULATION = 1000000  # ... a town this big: New York City, not Oklahoma City
+NAMESAKE_TOWN_POPULATION = 50000  # ... a town this big by its own name (Zürich, Bremen, Luzern)
+NAMESAKE_ALIAS_POPULATION = 1000000  # ... or this big by an alternate name: New York City, not Oklahoma City
 NAMESAKE_SHARE = 0.1  # ... and (its weight) this share of the region's people
 BARE_CODE_WEIGHT = 0.3  # "CA" alone: Canada before California (unless the visitor is in the US)
 ALTERNATE_NAME_WEIGHT = 0.5  # a town matched by an alternate name counts half ("Bayern" the town, not the Land)
@@ -142,7 +143,7 @@ class Readings:
             if coded:  # "LA", "NY": a state's code, not a town's nickname
                 cities = [(score, i) for score, i in cities if fold(self._city_name[i]) == place]
             for code in self._region_readings(place, cc, bare=single):
-                weight = SAME_NAME_REGION_WEIGHT if self._holds_namesake(code, cities) else AREA_WEIGHT
+                weight = SAME_NAME_REGION_WEIGHT if self._holds_namesake(code, cities, place) else AREA_WEIGHT
                 weight *= 1.0 if code in named or cc is not None else BARE_CODE_WEIGHT
                 found.append(Reading(self._regions[code][6] * weight, self.region(code)))
         found += [Reading(score, self._city_location(i)) for score, i in cities]
@@ -152,11 +153,13 @@ class Readings:
         """Whether `key` is a country's own English name ("mexico"), not an alias ("scotland")."""
         return bool(code) and fold(self._country_label.get(code, "")) == key
 
-    def _holds_namesake(self, code: str, cities: list[tuple[float, int]]) -> bool:
-        """Whether a big town of the region's name lies in it ("New York", "Moscow", "Berlin")."""
+    def _holds_namesake(self, code: str, cities: list[tuple[float, int]], place: str) -> bool:
+        """Whether a big town named `place` lies in the region
+        ("Zürich", "Berlin"; "New York" by an alternate name of a much bigger town; not "Oklahoma")."""
         west, south, east, north = self._regions[code][5]
         share = self._regions[code][6] * NAMESAKE_SHARE
-        return any(score >= share and self._pop[i] >= NAMESAKE_TOWN_POPULATION and self._cc[i] == self._regions[code][0]
+        return any(score >= share and self._cc[i] == self._regions[code][0]
+                   and self._pop[i] >= (NAMESAKE_TOWN_POPULATION if fold(self._city_name[i]) == place else NAMESAKE_ALIAS_POPULATION)
                    and (self._city_region[i] == code or (south <= self._lat[i] <= north and west <= self._lon[i] <= east))
                    for score, i in cities)
 
