@@ -131,6 +131,10 @@ class Config:
         1000, "/readyz answers 503 while the read model is more than this many changes behind the store."
     )
     request_log: bool = setting(True, "Write one JSON line per request to stderr (no query values, no addresses).")
+    insights: bool = setting(True, "Record public searches for /admin/insights (coarsened place, no personal data).")
+    insights_buffer: int = setting(10000, "Most search events held in memory before the oldest are dropped (counted).")
+    insights_flush_s: float = setting(2.0, "How often the insights writer thread writes its buffered events, in seconds.")
+    insights_batch: int = setting(500, "Buffered events that wake the insights writer before its interval.")
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

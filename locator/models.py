@@ -245,3 +245,39 @@ class Logo(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- Search insights (issue 12 items 4-5): public searches, recorded without personal data ----------------------
+# Written in batches by locator.insights.recorder; no coordinates, no near text, no client address.
+
+
+class SearchRecord(Base):
+    """One public search: its hour, the place coarsened to a city, region or country, filters, text, count."""
+
+    __tablename__ = "search_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    search_id: Mapped[str] = mapped_column(String(16), unique=True)  # random; carried on result links (?from=)
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the start of its UTC hour
+    surface: Mapped[str] = mapped_column(String(10))  # api | page | embed
+    place_kind: Mapped[str | None] = mapped_column(String(10))  # city | region | country
+    place: Mapped[str | None] = mapped_column(String(200))  # the coarsened place's label
+    region_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    q: Mapped[str] = mapped_column(String(80), default="")  # cleaned: no emails, no long digit runs
+    filters: Mapped[str] = mapped_column(String(500), default="")  # "language=de service=kubernetes", sorted
+    total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResultEvent(Base):
+    """A partner shown at a position of a recorded search, or a profile view (from a search, or not)."""
+
+    __tablename__ = "result_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    search_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # shown | view
+    position: Mapped[int | None] = mapped_column(Integer)  # 1-based over all pages
+    partner_ref: Mapped[str] = mapped_column(String(120), index=True)  # the partner's external id
+

@@ -16,6 +16,7 @@ from locator.search.params import OUTPUT_PARAMETERS, geojson_features
 from locator.search.query import SearchQuery
 from locator.search.results import location_body
 from locator.web.context import services
+from locator.web.insights import record_search
 from locator.web.search_view import visitor_country
 
 bp = Blueprint("api", __name__)
@@ -83,7 +84,9 @@ def search():
     )
     query = replace(query, context_country=visitor_country())  # how a place typed without its country is read
     options = {"features": geojson_features(request.args)} if fmt == "geojson" else {}
-    body, mimetype = formats.render(services().locator.search(query), fmt, **options)
+    results = services().locator.search(query)
+    record_search(query, results, "api")
+    body, mimetype = formats.render(results, fmt, **options)
     return by_language(cached_json(body, mimetype, who))
 
 

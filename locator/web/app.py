@@ -90,8 +90,10 @@ def build_app(config: Any = None) -> Flask:
 
     from locator.web import api, errors, health, limits, metrics, pages, paths, request_log, security, seller, templating, widget
     from locator.web import accounts, admin, admin_users, portal
+    from locator.web import insights
 
     request_log.init_app(app)
+    insights.init_app(app)
     errors.init_app(app)
     paths.init_app(app)
     security.init_app(app)

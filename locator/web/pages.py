@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from locator import addresses
 from locator.web import search_view
 from locator.web.context import services
+from locator.web.insights import linked_results, record_profile_view, record_search
 from locator.web.jsonld import profile_head
 
 bp = Blueprint("pages", __name__)
@@ -43,6 +44,8 @@ def search_screen(template: str, path: str, audience: str = "public", drop: tupl
     svc = services()
     args = search_view.page_args(request.args, drop)
     page = search_view.run_search(svc.locator, args, svc.config, path, audience, locked=locked)
+    if page.results is not None and page.query is not None:
+        linked_results(page.results, record_search(page.query, page.results, "embed" if path == "/embed" else "page"))
     status = 400 if page.error else 200
     return render_template(
         template,
@@ -64,4 +67,5 @@ def profile(slug: str):
     partner = services().locator.partner(slug, audience="public")
     if not partner:
         abort(404, description="There is no published partner at this address.")
+    record_profile_view(partner["id"], request.args.get("from"))
     return render_template("partners/profile.html", partner=partner, **profile_head(partner))
