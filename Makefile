@@ -43,6 +43,7 @@ $(DEMO): $(STAMP) fixtures/gitlab_resellers_2016.yml fixtures/cncf_service_provi
 	$(LOCATOR) generate --partners $(DEMO_PARTNERS) --seed 1 --out instance/demo-synthetic.json
 	$(LOCATOR) import instance/demo-synthetic.json
 	$(LOCATOR) reindex
+	$(LOCATOR) insights seed --searches 3000 --seed 1
 	@touch $@
 
 demo-data: $(DEMO)

@@ -109,6 +109,7 @@ def build_app(config: Any = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(portal.logos_bp)
+    app.register_blueprint(insights.bp)
     app.register_blueprint(metrics.bp)
     limits.init_app(app)
     return app

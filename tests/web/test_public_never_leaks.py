@@ -114,6 +114,8 @@ def test_no_public_route_leaks(site, smtp_server):
     assert requests >= len(rules) * len(QUERIES) * len(HEADERS) * 2
     assert {"/sign-in", "/sign-in/<token>", "/partner", "/partner/revisions/<int:revision_id>", "/admin",
             "/admin/revisions/<int:revision_id>", "/admin/partners/<slug>", "/logos/<name>"} <= paths
+    assert {"/admin/insights", "/admin/insights/<name>.csv", "/admin/insights/<name>.svg", "/partner/insights",
+            "/partner/insights/positions.svg"} <= paths  # search insights: signed-in pages, tried above
 
 
 def test_the_unpublished_partner_is_a_404_everywhere_public(site):
