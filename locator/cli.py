@@ -7,6 +7,7 @@ import click
 from locator.accounts import commands as accounts_commands
 from locator.cli_support import LocatorGroup, pass_services
 from locator.config import Config
+from locator import lead_commands
 from locator.ingest import commands as ingest_commands
 from locator.insights import commands as insights_commands
 from locator.search import commands as search_commands
@@ -55,5 +56,5 @@ def serve(services: Services, host: str, port: int, debug: bool) -> None:
 
 
 for command in (*ingest_commands.COMMANDS, *search_commands.COMMANDS, *web_commands.COMMANDS,
-                *accounts_commands.COMMANDS, *insights_commands.COMMANDS):
+                *accounts_commands.COMMANDS, *insights_commands.COMMANDS, *lead_commands.COMMANDS):
     main.add_command(command)

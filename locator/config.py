@@ -135,6 +135,11 @@ class Config:
     insights_buffer: int = setting(10000, "Most search events held in memory before the oldest are dropped (counted).")
     insights_flush_s: float = setting(2.0, "How often the insights writer thread writes its buffered events, in seconds.")
     insights_batch: int = setting(500, "Buffered events that wake the insights writer before its interval.")
+    ratelimit_leads: str = setting("5/minute;20/hour", "Contact requests (leads) per client, page form and API alike.")
+    lead_limit_per_partner: int = setting(30, "Most contact requests one partner receives per hour (then 429); 0: no limit.")
+    lead_min_fill_s: float = setting(3.0, "Least seconds between loading a contact form and sending it (faster: a bot).")
+    lead_reminder_days: int = setting(3, "Days a lead may stay 'new' before it is flagged to the channel team.")
+    lead_retention_days: int = setting(365, "Days a lead is kept; `locator purge` deletes older ones.")
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

@@ -281,3 +281,45 @@ class ResultEvent(Base):
     position: Mapped[int | None] = mapped_column(Integer)  # 1-based over all pages
     partner_ref: Mapped[str] = mapped_column(String(120), index=True)  # the partner's external id
 
+
+# ---------------------------------------------------------------- leads (issue 12): contact requests to partners
+
+LEAD_STATUSES = ("new", "contacted", "qualified", "won", "lost")
+LEAD_SOURCES = ("page", "widget", "iframe")
+
+
+class Lead(Base):
+    """A customer's contact request to a partner. `reference` (L-7K3Q-9XM2) is what people quote; `search` holds
+    the search parameters that led there (never the visitor), `position` the partner's place in those results,
+    `origin` the host page's origin for embeds. No IP address is kept."""
+
+    __tablename__ = "lead"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), index=True)  # lower-cased: `locator forget` finds it
+    company: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2))
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list)  # services vocabulary codes
+    message: Mapped[str] = mapped_column(Text)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(10))  # page | widget | iframe
+    origin: Mapped[str | None] = mapped_column(String(300))
+    search: Mapped[dict] = mapped_column(JSON, default=dict)  # parameter → [values]
+    position: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default="new", index=True)
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LeadRoute(Base):
+    """A partner's lead address (a portal setting): where its contact requests go instead of its public email."""
+
+    __tablename__ = "lead_route"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -90,6 +90,7 @@ def build_app(config: Any = None) -> Flask:
 
     from locator.web import api, errors, health, limits, metrics, pages, paths, request_log, security, seller, templating, widget
     from locator.web import accounts, admin, admin_users, portal
+    from locator.web import leads as lead_routes
     from locator.web import insights
 
     request_log.init_app(app)
@@ -111,6 +112,7 @@ def build_app(config: Any = None) -> Flask:
     app.register_blueprint(portal.logos_bp)
     app.register_blueprint(insights.bp)
     app.register_blueprint(metrics.bp)
+    app.register_blueprint(lead_routes.bp)
     limits.init_app(app)
     return app
 
@@ -123,5 +125,5 @@ def allow_cross_origin_api(app: Flask, cfg: Config) -> None:
         resources={r"/api/*": {"origins": "*" if origins in ([], ["*"]) else origins}},
         allow_headers=["Authorization", "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Retry-After", "X-Request-Id"],  # a 429's wait; the id to quote in a report
-        methods=["GET", "HEAD", "OPTIONS"],
+        methods=["GET", "HEAD", "OPTIONS", "POST"],  # POST: the widget's contact requests (JSON, no cookies)
     )

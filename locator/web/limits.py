@@ -25,7 +25,8 @@ from locator.config import Config
 from locator.web.errors import error_response
 
 SEARCH_ENDPOINTS = {"api.search", "pages.index", "seller.index", "seller.export"}
-ENDPOINT_LIMITS = {"api.suggest": "suggest", "api.geocode": "geocode", **{e: "search" for e in SEARCH_ENDPOINTS}}
+ENDPOINT_LIMITS = {"api.suggest": "suggest", "api.geocode": "geocode", **{e: "search" for e in SEARCH_ENDPOINTS},
+                   "leads.api_submit": "leads", "leads.page_submit": "leads"}  # contact requests: one budget
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 EXTENSION = "locator_limiter"
 
@@ -107,7 +108,7 @@ def retry_after_s(limiter: Limiter) -> int:
 def too_many_requests(exc: RateLimitExceeded) -> Response:
     """429 with Retry-After: the JSON error shape on the API, the error page elsewhere."""
     limiter: Limiter = current_app.extensions[EXTENSION]
-    name = exc.description if exc.description in {"search", "suggest", "geocode", "sign_in", "forms"} else "other"
+    name = exc.description if exc.description in {"search", "suggest", "geocode", "sign_in", "forms", "leads"} else "other"
     metrics.RATE_LIMITED.labels(name).inc()
     wait = retry_after_s(limiter)
     what = f"{exc.limit.limit}" if getattr(exc, "limit", None) is not None else "the rate limit"

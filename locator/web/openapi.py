@@ -61,6 +61,9 @@ def _ok(description: str, schema: dict, geojson: bool = False) -> dict:
     return {"description": description, "content": content}
 
 
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The partner's slug."}
+
+
 @lru_cache(maxsize=1)
 def document() -> dict:
     errors = {"400": ERROR, "401": ERROR, "405": ERROR, "413": ERROR, "414": ERROR, "503": ERROR}
@@ -76,6 +79,7 @@ def document() -> dict:
         "tags": [
             {"name": "partners", "description": "Find partners and read their profiles"},
             {"name": "reference", "description": "Places and the filters' vocabularies"},
+            {"name": "contact", "description": "Contact requests to partners (leads)"},
             {"name": "documentation", "description": "This API's description"},
         ],
         "paths": {
@@ -107,6 +111,21 @@ def document() -> dict:
             "/api/v1/vocabularies": {"get": {
                 "operationId": "vocabularies", "summary": "Codes and labels of every filter vocabulary", "tags": ["reference"],
                 "responses": {"200": _ok("kind → code → label", ref("Vocabularies"))},
+            }},
+            "/api/v1/partners/{slug}/lead-form": {"get": {
+                "operationId": "leadForm", "summary": "A form token for a contact request to this partner", "tags": ["contact"],
+                "parameters": [SLUG],
+                "responses": {"200": _ok("The token (no cookie is set)", ref("LeadForm")), "404": ERROR, **errors},
+            }},
+            "/api/v1/partners/{slug}/leads": {"post": {
+                "operationId": "createLead", "summary": "Send the partner a contact request (a lead)", "tags": ["contact"],
+                "description": "Cross-origin JSON without cookies. The customer gets a confirmation and the partner the request, "
+                               "by email. A filled `website` or a request sent sooner than `min_fill_s` after its token gets "
+                               "a 201 too, but nothing is stored or sent.",
+                "parameters": [SLUG],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("LeadRequest")}}},
+                "responses": {"201": {"description": "Received: its reference", "content": {"application/json": {"schema": ref("LeadCreated")}}},
+                              "404": ERROR, **errors, **limited},
             }},
             "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "tags": ["documentation"], "responses": {"200": _ok("OpenAPI 3 document", {"type": "object"})}}},
             "/api/docs": {"get": {"operationId": "docs", "summary": "This document as a page", "tags": ["documentation"], "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},

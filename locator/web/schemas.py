@@ -139,6 +139,26 @@ ERROR = closed({"error": closed({
     "request_id": {**STRING, "description": "This request's id (also its X-Request-Id header): quote it when reporting a problem"},
 }, required=("code", "message", "field"))})
 
+# Contact requests (locator.leads): the widget's form token and the lead it posts.
+LEAD_FORM = closed({"form_token": {**STRING, "description": "Send it back with the request: signed, when and for which partner it was issued"},
+                    "min_fill_s": {**NUMBER, "description": "A request sent sooner after the token is treated as a bot's (no lead)"},
+                    "expires_in_s": INTEGER})
+LEAD_REQUEST = closed({
+    "name": {**STRING, "maxLength": 120}, "email": {**STRING, "format": "email", "maxLength": 254},
+    "company": {**STRING, "maxLength": 200},
+    "country": {**STRING, "description": "ISO 3166-1 alpha-2", "minLength": 2, "maxLength": 2},
+    "needs": {"type": "array", "items": STRING, "maxItems": 10, "description": "Codes of the services vocabulary"},
+    "message": {**STRING, "maxLength": 3000, "description": "At most 2 links"},
+    "consent": {"type": "boolean", "enum": [True], "description": "The customer agrees that the request is shared with the partner"},
+    "website": {**STRING, "description": "Leave empty (a field people never see)"},
+    "form_token": {**STRING, "description": "From GET /api/v1/partners/{slug}/lead-form"},
+    "source": {"type": "string", "enum": ["widget", "iframe", "page"], "description": "Where the form is (default widget)"},
+    "search": {"type": "object", "additionalProperties": {"oneOf": [STRING, CODES]},
+               "description": "The search that led to the partner: API search parameters (paging is dropped)"},
+    "position": {"type": "integer", "minimum": 1, "description": "The partner's position in that search's results"},
+}, required=("name", "email", "company", "message", "consent", "form_token"))
+LEAD_CREATED = closed({"reference": {**STRING, "description": "The lead's reference, e.g. L-7K3Q-9XM2"}, "message": STRING})
+
 SCHEMAS: dict[str, Any] = {
     "Error": ERROR,
     "Location": LOCATION,
@@ -183,4 +203,7 @@ SCHEMAS: dict[str, Any] = {
     "Suggestions": closed({"q": STRING, "items": {"type": "array", "items": SUGGESTION, "maxItems": 10}}),
     "Geocoded": closed({"q": STRING, "location": ref("Location")}),
     "Vocabularies": {"type": "object", "description": "kind → code → label", "additionalProperties": {"type": "object", "additionalProperties": STRING}},
+    "LeadForm": LEAD_FORM,
+    "LeadRequest": LEAD_REQUEST,
+    "LeadCreated": LEAD_CREATED,
 }
