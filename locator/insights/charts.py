@@ -53,11 +53,11 @@ def searches_over_time(days: Sequence[dict[str, Any]]) -> bytes:
 
 
 def most_asked(rows: Sequence[dict[str, Any]]) -> bytes:
-    chart = pygal.HorizontalBar(**{**BASE, "height": 380, "show_legend": False}, title="Filters most asked for")
-    for row in reversed(list(rows)):
-        chart.add(f"{row['legend']}: {row['label']}", [row["searches"]])
-    chart.show_legend = True
-    chart.legend_at_bottom = False
+    chart = pygal.HorizontalBar(**{**BASE, "height": 380, "show_legend": False}, title="Filters most asked for",
+                                truncate_label=-1)
+    ordered = list(reversed(list(rows)))
+    chart.x_labels = [f"{row['legend']}: {row['label']}" for row in ordered]
+    chart.add("Searches", [row["searches"] for row in ordered])
     return _svg(chart)
 
 

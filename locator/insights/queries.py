@@ -16,6 +16,7 @@ from locator.search.filters import BY_NAME
 FEW = 3  # a search with 1..FEW results found "few"
 POSITIONS = 10  # click-through is shown for the first positions
 TOP = 15
+GAP_MIN_SEARCHES = 5
 
 
 def since_days(days: int) -> datetime:
@@ -81,8 +82,8 @@ class RegionRow:
 
 
 def demand_and_supply(session: Session, since: datetime, places: Any, limit: int = 60) -> list[RegionRow]:
-    """Searches per region beside published partners with an office there. A gap: the region's share of the
-    searches is at least twice its share of the partners (or it has none), with at least 3 searches."""
+    """Searches per region beside published partners with an office there. A gap: a region with at least
+    GAP_MIN_SEARCHES searches and no partner, or fewer partners per search than a third of the median region's."""
     demand = dict(session.execute(select(SearchRecord.region_code, func.count())
                                   .where(SearchRecord.hour >= since, SearchRecord.region_code.is_not(None))
                                   .group_by(SearchRecord.region_code)).all())
@@ -91,15 +92,17 @@ def demand_and_supply(session: Session, since: datetime, places: Any, limit: int
                                   .where(Partner.published.is_(True), Office.region_code.is_not(None))
                                   .group_by(Office.region_code)).all())
     all_searches, all_partners = sum(demand.values()) or 1, sum(supply.values()) or 1
+    ratios = sorted(supply.get(c, 0) / n for c, n in demand.items() if n >= GAP_MIN_SEARCHES)
+    median = ratios[len(ratios) // 2] if ratios else 0.0
     rows = []
     for code in sorted(demand, key=lambda c: -demand[c])[:limit]:
         area = places.region(code)
         if area is None:
             continue
         searches, partners = demand[code], supply.get(code, 0)
-        d, s = searches / all_searches, partners / all_partners
+        gap = searches >= GAP_MIN_SEARCHES and (partners == 0 or partners / searches < median / 3)
         rows.append(RegionRow(code, area.label, area.country or code[:2], area.lat, area.lon, searches, partners,
-                              d, s, searches >= 3 and (partners == 0 or d >= 2 * s)))
+                              searches / all_searches, partners / all_partners, gap))
     return rows
 
 

@@ -77,7 +77,7 @@ def seed(services: Any, searches: int, seed_value: int = 1, now: float | None = 
         except LocatorError:
             counts["refused"] += 1
             continue
-        at = now - rng.random() ** 0.8 * DAYS * 86400  # more recent searches a little more often
+        at = now - rng.random() ** 1.3 * DAYS * 86400  # more recent searches a little more often (growth)
         sid = new_search_id()
         event = search_seen(query, results, rng.choice(("page", "page", "api", "embed")), sid)
         batch.append(SearchSeen(**{**event.__dict__, "at": at}))
