@@ -24,7 +24,7 @@ from pathlib import Path
 
 from locator.config import ROOT
 from locator.geocoding.location import Location
-from locator.geodesy import haversine_km, lat_band_deg
+from locator.geodesy import haversine_km, in_lon_window, lat_band_deg, lon_window
 from locator.places.readings import AREA_WEIGHT, MAX_TEXT, Readings, ids_of
 from locator.places.text import fold, name_keys, split_parts
 
@@ -101,10 +101,11 @@ class Gazetteer(Readings):
         self._lat_order = np.argsort(lats, kind="stable")
         self._lat_sorted = lats[self._lat_order]
         self._prefix_memo: dict[str, list[tuple[float, int]]] = {}
+        self._region_of_memo: dict[tuple[str, float, float], str | None] = {}
         self._lock = threading.Lock()
 
     def __getstate__(self):
-        runtime = {"_prefix_memo", "_lock", "_lat_order", "_lat_sorted", "_suffix_codes"}
+        runtime = {"_prefix_memo", "_region_of_memo", "_lock", "_lat_order", "_lat_sorted", "_suffix_codes"}
         return {k: v for k, v in self.__dict__.items() if k not in runtime}
 
     def __setstate__(self, state):
@@ -347,14 +348,24 @@ class Gazetteer(Readings):
         entry = self._by_country.get((country or "").upper())
         if entry is None or lat is None or lon is None:
             return None
+        key = (country.upper(), round(float(lat), 3), round(float(lon), 3))  # offices share points (a town's centre)
+        if key in self._region_of_memo:
+            return self._region_of_memo[key]
         lats, lons, ids = (np.frombuffer(a, dtype=t) for a, t in zip(entry, (np.float64, np.float64, np.int32)))
         band = lat_band_deg(REGION_OF_MAX_KM)
         lo, hi = np.searchsorted(lats, [lat - band, lat + band])
-        if lo >= hi:
-            return None
-        km = haversine_km(lat, lon, lats[lo:hi], lons[lo:hi])
-        best = int(np.argmin(km))
-        return self._city_region[int(ids[lo + best])] if km[best] <= REGION_OF_MAX_KM else None
+        at = np.arange(lo, hi)
+        if (window := lon_window(lat, REGION_OF_MAX_KM)) is not None:  # a band crosses a whole country
+            at = at[in_lon_window(lons[lo:hi], lon, window)]
+        code = None
+        if len(at):
+            km = haversine_km(lat, lon, lats[at], lons[at])
+            best = int(np.argmin(km))
+            code = self._city_region[int(ids[at[best]])] if km[best] <= REGION_OF_MAX_KM else None
+        if len(self._region_of_memo) >= SUGGEST_MEMO_SIZE:
+            self._region_of_memo.clear()
+        self._region_of_memo[key] = code
+        return code
 
     def region_name(self, code: str, locale: str = "en") -> str | None:
         """A region's display name: English ("Bavaria") or, with another locale, its local name ("Bayern")."""
