@@ -75,7 +75,8 @@ def api_form(slug: str):
     with services().db.session() as db:
         public_partner(db, slug)
     response = jsonify(form_token=leads.issue_token(_secret(), slug), min_fill_s=services().config.lead_min_fill_s,
-                       expires_in_s=leads.FORM_MAX_AGE_S)
+                       expires_in_s=leads.FORM_MAX_AGE_S, services=dict(vocab.vocabulary("service")),
+                       countries=dict(vocab.vocabulary("country")))
     response.headers["Cache-Control"] = "no-store"
     return response
 

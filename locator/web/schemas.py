@@ -142,7 +142,9 @@ ERROR = closed({"error": closed({
 # Contact requests (locator.leads): the widget's form token and the lead it posts.
 LEAD_FORM = closed({"form_token": {**STRING, "description": "Send it back with the request: signed, when and for which partner it was issued"},
                     "min_fill_s": {**NUMBER, "description": "A request sent sooner after the token is treated as a bot's (no lead)"},
-                    "expires_in_s": INTEGER})
+                    "expires_in_s": INTEGER,
+                    "services": {"type": "object", "additionalProperties": STRING, "description": "What the customer may need: code → label"},
+                    "countries": {"type": "object", "additionalProperties": STRING, "description": "ISO 3166-1 alpha-2 → name"}})
 LEAD_REQUEST = closed({
     "name": {**STRING, "maxLength": 120}, "email": {**STRING, "format": "email", "maxLength": 254},
     "company": {**STRING, "maxLength": 200},

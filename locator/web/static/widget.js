@@ -68,6 +68,12 @@
     ".pager { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin-top: 8px; font-size: 14px; }",
     ".map { height: 260px; margin-top: 8px; border: 1px solid var(--pl-border, #d5d5de); border-radius: var(--pl-radius, 6px); }",
     ".map[hidden], [hidden] { display: none !important; }",
+    ".pl-contact { margin-top: 8px; padding: 8px; border: 1px solid var(--pl-border, #d5d5de); border-radius: var(--pl-radius, 6px); display: grid; gap: 6px; }",
+    ".pl-contact textarea { display: block; width: 100%; font: inherit; font-size: 15px; padding: 6px 8px; border: 1px solid #8a8a99; border-radius: var(--pl-radius, 6px); }",
+    ".pl-contact .pl-consent { font-weight: 400; display: flex; gap: 8px; align-items: baseline; }",
+    ".pl-contact input[type=checkbox] { display: inline-block; width: auto; margin: 0; flex: none; }",
+    ".pl-contact button[type=submit] { justify-self: start; } .pl-contact-open { margin-top: 6px; font-size: 14px; padding: 4px 12px; }",
+    "[aria-invalid=true] { border-color: #a4221b !important; }",
     ".sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }"
   ].join("\n");
 
@@ -408,7 +414,9 @@
       if (others.length) this._status.textContent += ". Did you mean:";
       this._showDidYouMean(others);
       this._list.textContent = "";
-      body.results.forEach(function (item) { self._list.appendChild(self._item(item)); });
+      this._searched = { params: this._params(), country: location ? location.country : null,
+                         understood: (body.query.understood || {}).service || [] };  // the contact form's prefill
+      body.results.forEach(function (item, i) { self._list.appendChild(self._item(item, (self._page - 1) * body.per_page + i + 1)); });
       this._legend.hidden = body.results.length === 0;
       var pages = Math.max(1, Math.ceil(total / body.per_page));
       this._pager.hidden = pages <= 1;
@@ -435,7 +443,7 @@
     }
 
     /* One result: its words are the server's (item.display), set as text. */
-    _item(item) {
+    _item(item, position) {
       var li = el("li", { class: "result" });
       var initial = function () { return el("span", { class: "logo", "aria-hidden": "true" }, item.name.charAt(0)); };
       if (item.logo_url && /^https?:/i.test(item.logo_url)) {
@@ -454,8 +462,104 @@
       var facts = item.display.facts.map(function (fact) { return fact.label + ": " + fact.value; });
       if (facts.length) box.appendChild(el("p", { class: "facts" }, facts.join(" · ")));
       if (item.display.profile) box.appendChild(el("p", { class: "profile" }, "Profile: " + item.display.profile));
+      var self = this, contact = el("button", { type: "button", class: "secondary pl-contact-open", "aria-expanded": "false" }, "Contact");
+      contact.appendChild(el("span", { class: "sr-only" }, " " + item.name));
+      contact.addEventListener("click", function () { self._contact(item, position, box, contact); });
+      box.appendChild(contact);
       li.appendChild(box);
       return li;
+    }
+
+    /* The contact form (a lead): a form token from the API (no cookies), the fields, POSTed as JSON. Its words
+       are set as text; the service and country names come from the API. */
+    _contact(item, position, box, opener) {
+      var self = this, base = this.base, existing = box.querySelector(".pl-contact");
+      if (existing) { existing.remove(); opener.setAttribute("aria-expanded", "false"); return; }
+      opener.setAttribute("aria-expanded", "true");
+      var form = el("form", { class: "pl-contact", "aria-label": "Contact " + item.name, novalidate: "" });
+      var status = el("p", { class: "status", role: "status", "aria-live": "polite" }, "Loading the form…");
+      form.appendChild(status);
+      box.appendChild(form);
+      var searched = this._searched || { params: new URLSearchParams(), country: null, understood: [] };
+      fetch(base + "/api/v1/partners/" + encodeURIComponent(item.slug) + "/lead-form", { credentials: "omit", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
+        .then(function (res) {
+          if (!res.ok) throw new Error(res.body.error ? res.body.error.message : "");
+          status.textContent = "";
+          var spec = res.body, id = self._uid + "-c-" + item.slug, inputs = {};
+          function add(name, text, input) {
+            input.id = id + "-" + name; input.name = name; inputs[name] = input;
+            var label = el("label", { for: input.id }, text);
+            var row = el("div", { class: "pl-row" }); row.appendChild(label); row.appendChild(input); form.appendChild(row);
+          }
+          add("name", "Your name", el("input", { required: "", maxlength: "120", autocomplete: "name" }));
+          add("email", "Work email", el("input", { type: "email", required: "", maxlength: "254", autocomplete: "email" }));
+          add("company", "Company", el("input", { required: "", maxlength: "200", autocomplete: "organization" }));
+          var country = el("select"); country.appendChild(el("option", { value: "" }, "—"));
+          Object.keys(spec.countries).sort(function (a, b) { return spec.countries[a].localeCompare(spec.countries[b]); })
+            .forEach(function (code) { country.appendChild(el("option", { value: code }, spec.countries[code])); });
+          var wanted = searched.params.getAll("country");
+          country.value = wanted.length === 1 ? wanted[0].toUpperCase() : (searched.country || "");
+          add("country", "Country", country);
+          var needs = el("select", { multiple: "", size: "4" }), chosen = searched.params.getAll("service").concat(searched.understood);
+          Object.keys(spec.services).forEach(function (code) {
+            var option = el("option", { value: code }, spec.services[code]);
+            if (chosen.indexOf(code) >= 0) option.selected = true;
+            needs.appendChild(option);
+          });
+          add("needs", "What you need (one or more)", needs);
+          add("message", "Message", el("textarea", { required: "", maxlength: "3000", rows: "4" }));
+          var trap = el("input", { tabindex: "-1", autocomplete: "off", name: "website" });  // people never see it
+          var trapBox = el("div", { "aria-hidden": "true", style: "position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden" });
+          trapBox.appendChild(trap); form.appendChild(trapBox);
+          var consent = el("input", { type: "checkbox", id: id + "-consent", name: "consent", required: "" });
+          var consentLabel = el("label", { for: id + "-consent", class: "pl-consent" });
+          consentLabel.appendChild(consent);
+          consentLabel.appendChild(document.createTextNode(" I agree that my request and contact details are shared with " + item.name + "."));
+          form.appendChild(consentLabel);
+          var send = el("button", { type: "submit" }, "Send request");
+          form.appendChild(send);
+          form.appendChild(status);
+          inputs.name.focus();
+          form.addEventListener("submit", function (event) {
+            event.preventDefault();
+            var search = {};
+            searched.params.forEach(function (value, key) { (search[key] = search[key] || []).push(value); });
+            var payload = { name: inputs.name.value, email: inputs.email.value, company: inputs.company.value,
+              country: country.value || null, message: inputs.message.value, consent: consent.checked, website: trap.value,
+              needs: Array.prototype.map.call(needs.selectedOptions, function (o) { return o.value; }),
+              form_token: spec.form_token, source: "widget", search: search, position: position };
+            if (!payload.country) delete payload.country;
+            send.disabled = true;
+            status.classList.remove("error");
+            status.textContent = "Sending…";
+            fetch(base + "/api/v1/partners/" + encodeURIComponent(item.slug) + "/leads", {
+              method: "POST", credentials: "omit", headers: { "Content-Type": "application/json", Accept: "application/json" },
+              body: JSON.stringify(payload)
+            }).then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
+              .then(function (res) {
+                if (!res.ok) {
+                  send.disabled = false;
+                  status.classList.add("error");
+                  status.textContent = res.body.error ? res.body.error.message : "The request was not sent.";
+                  var bad = res.body.error && inputs[res.body.error.field];
+                  if (bad) { bad.setAttribute("aria-invalid", "true"); bad.focus(); }
+                  return;
+                }
+                Array.prototype.forEach.call(form.querySelectorAll(".pl-row, .pl-consent, button"), function (n) { n.remove(); });
+                status.textContent = "Thank you: your request was sent to " + item.name + ". Your reference is " +
+                  res.body.reference + "; a confirmation is on its way to you.";
+                form.setAttribute("data-reference", res.body.reference);
+              }).catch(function () {
+                send.disabled = false;
+                status.classList.add("error");
+                status.textContent = "The request could not be sent right now; please try again.";
+              });
+          });
+        }).catch(function (e) {
+          status.classList.add("error");
+          status.textContent = (e && e.message) || "The contact form is not available right now.";
+        });
     }
 
     _updateMap(results, location, ticket) {
