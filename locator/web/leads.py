@@ -259,10 +259,19 @@ def _team_member() -> bool:
 
 
 @bp.get("/sellers/leads")
-@bp.get("/admin/leads")
 def team_list():
     if not _team_member():
-        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")), code=303)
+        return redirect(url_for("seller.index"), code=303)  # the sellers' sign-in (token or emailed link)
+    return _team_page()
+
+
+@bp.get("/admin/leads")
+@require_user("admin")
+def admin_list():
+    return _team_page()
+
+
+def _team_page():
     svc = services()
     filters = team_filter(request.args)
     with svc.db.session() as db:

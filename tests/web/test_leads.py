@@ -270,6 +270,7 @@ def test_a_partner_sees_and_updates_only_its_own_leads(site, smtp_server):
     anonymous = app.test_client()
     assert anonymous.get("/partner/leads").status_code == 303
     assert anonymous.get("/sellers/leads").status_code == 303
+    assert "Their Lead Co" not in anonymous.get("/sellers/leads", follow_redirects=True).get_data(as_text=True)
     assert anonymous.get("/admin/leads").status_code == 303
     assert anonymous.get("/sellers/leads.csv").status_code == 404
     assert client.get("/sellers/leads").status_code == 303  # a partner user is not the channel team

@@ -8,7 +8,7 @@ import pytest
 
 from sqlalchemy import select
 
-from locator import revisions
+from locator import leads, revisions
 from locator.audit import Actor
 from locator.auth import create_token
 from locator.models import Partner
@@ -50,6 +50,7 @@ def urls_for(rule, slugs: list[str]) -> list[str]:
 USER_EMAIL = "private-user-7f3a@partner.example"  # a partner user's address: never in a public response
 OWN_PAGES = ("/partner", "/admin")  # a signed-in user's own pages (their data is theirs to see)
 PENDING = "PENDING-REVISION-7f3a"  # in a partner's revision waiting for review: not public until approved
+LEAD = "LEAD-PRIVATE-7f3a"  # in a customer's contact request (name, company, message, email): never public
 
 
 @pytest.fixture
@@ -64,6 +65,10 @@ def site(fresh_db, make_app, smtp_server):
         acme = session.scalar(select(Partner).where(Partner.slug == slugs["acme"]))
         revisions.submit(session, acme, {"description": f"{PENDING} new words", "name": f"Acme {PENDING}"},
                          Actor.user(1, USER_EMAIL))
+        form = leads.LeadForm(name=f"Dana {LEAD}", email=f"{LEAD.lower()}@customer.example", company=f"{LEAD} AG",
+                              message=f"Call us {LEAD}", consent=True)
+        leads.submit(session, app.config["LOCATOR"], acme, form,
+                     leads.Provenance("widget", "https://shop.example", {"q": [LEAD]}, 1))
     return app, slugs, raw
 
 
@@ -75,6 +80,7 @@ def assert_clean(body: str, where: str, unpublished_slug: str) -> None:
     assert UNPUBLISHED_NAME not in body, where
     assert USER_EMAIL not in body and "private-admin-7f3a" not in body, where
     assert PENDING not in body, where
+    assert LEAD.lower() not in body.lower(), where
     if unpublished_slug not in where:  # an error may echo the slug that was asked for
         assert unpublished_slug not in body, where
     if not where.startswith(API_DESCRIPTION):  # the API's description names the seller-only fields; no values
