@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from locator import leads
+from locator import leads, metrics
 from locator.cli import main
 from locator.models import Lead, LeadRoute, Partner
 from tests.factories import make_partner, office
@@ -67,8 +67,10 @@ def stored(db) -> list[Lead]:
 def test_a_widget_lead_is_stored_with_its_provenance_and_routed(site, smtp_server):
     app, slugs, db = site
     client = app.test_client()
+    accepted = metrics.LEADS.labels("accepted")._value.get()
     response = post(client, slugs["acme"], body(slugs["acme"]))
     assert response.status_code == 201, response.get_json()
+    assert metrics.LEADS.labels("accepted")._value.get() == accepted + 1
     reference = response.get_json()["reference"]
     assert leads.REFERENCE_RE.fullmatch(reference)
     assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://shop.example")
@@ -106,6 +108,7 @@ def test_the_lead_address_wins_and_a_name_only_manager_gets_no_copy(site, smtp_s
     ({"company": "Evil\u2028Subject: spam"}, "company"),
     ({"email": "not-an-address"}, "email"),
     ({"email": "a@b.example\nBcc: x@y.example"}, "email"),
+    ({"email": "a@b.example, victim@c.example"}, "email"),
     ({"consent": False}, "consent"),
     ({"needs": ["teleportation"]}, "needs"),
     ({"country": "XX"}, "country"),
@@ -142,6 +145,7 @@ def test_not_json_unknown_and_unpublished_partners(site):
 def test_bots_get_a_normal_answer_but_nothing_is_stored_or_sent(site, smtp_server):
     app, slugs, db = site
     client = app.test_client()
+    refused = metrics.LEADS.labels("refused")._value.get()
     trap = post(client, slugs["acme"], body(slugs["acme"], website="http://spam.example"))
     assert trap.status_code == 201 and leads.REFERENCE_RE.fullmatch(trap.get_json()["reference"])
     fresh = client.get(f"/api/v1/partners/{slugs['acme']}/lead-form").get_json()["form_token"]  # issued just now
@@ -149,6 +153,7 @@ def test_bots_get_a_normal_answer_but_nothing_is_stored_or_sent(site, smtp_serve
     assert fast.status_code == 201 and leads.REFERENCE_RE.fullmatch(fast.get_json()["reference"])
     time.sleep(0.5)
     assert stored(db) == [] and smtp_server.messages == []
+    assert metrics.LEADS.labels("refused")._value.get() == refused + 2
 
 
 def test_too_often_from_one_client_is_a_429_and_stores_nothing(fresh_db, make_app, smtp_server):
