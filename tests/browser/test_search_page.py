@@ -128,7 +128,7 @@ def test_open_a_profile(site, watched):
     page = w.page
     page.goto(site.url + "/?near=Berlin&radius_km=50&sort=distance")
     page.get_by_role("link", name="Acme Berlin DevOps").click()
-    page.wait_for_url(re.compile(r"/partners/acme-berlin-devops$"))
+    page.wait_for_url(re.compile(r"/partners/acme-berlin-devops(\?from=[0-9a-f]{12}\.1)?$"))  # ?from: search insights
     assert page.locator("h1").inner_text() == "Acme Berlin DevOps"
     page.locator(".leaflet-marker-icon").first.wait_for()
     assert page.locator(".leaflet-marker-icon").count() == 1
