@@ -527,7 +527,7 @@
             searched.params.forEach(function (value, key) { (search[key] = search[key] || []).push(value); });
             var payload = { name: inputs.name.value, email: inputs.email.value, company: inputs.company.value,
               country: country.value || null, message: inputs.message.value, consent: consent.checked, website: trap.value,
-              needs: Array.prototype.map.call(needs.selectedOptions, function (o) { return o.value; }),
+              needs: Array.prototype.map.call(needs.selectedOptions, function (option) { return option.value; }),
               form_token: spec.form_token, source: "widget", search: search, position: position };
             if (!payload.country) delete payload.country;
             send.disabled = true;
