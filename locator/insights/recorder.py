@@ -137,9 +137,10 @@ class Recorder:
     """The buffer and its writer thread. record() is all the request path does."""
 
     def __init__(self, db: Any, places: Callable[[], Any], capacity: int = 10000, flush_s: float = 2.0,
-                 batch: int = 500, enabled: bool = True):
+                 batch: int = 500, enabled: bool = True, threaded: bool = True):
         self.db, self._places = db, places
         self.capacity, self.flush_s, self.batch, self.enabled = capacity, flush_s, batch, enabled
+        self.threaded = threaded  # False: nothing is written until flush() (apps in tests, which flush themselves)
         self._buffer: deque = deque(maxlen=max(1, capacity))
         self.dropped = 0  # events lost: pushed out of a full buffer, or in a batch the store refused
         self.written = 0
@@ -157,7 +158,7 @@ class Recorder:
         if len(self._buffer) >= self.capacity:
             self.dropped += 1  # the deque drops its oldest on append
         self._buffer.append(event)
-        if self._pid != os.getpid():
+        if self._pid != os.getpid() and self.threaded:
             self._start()
         if len(self._buffer) >= self.batch:
             self._wake.set()

@@ -63,7 +63,8 @@ def init_app(app: Flask) -> None:
     cfg = app.config["LOCATOR"]
     services = app.extensions["locator"]
     rec = Recorder(services.db, lambda: services.geocoder.gazetteer, capacity=cfg.insights_buffer,
-                   flush_s=cfg.insights_flush_s, batch=cfg.insights_batch, enabled=cfg.insights)
+                   flush_s=cfg.insights_flush_s, batch=cfg.insights_batch, enabled=cfg.insights,
+                   threaded=not cfg.testing)  # test apps flush when they read (no writer outliving its test's store)
     app.extensions[EXTENSION] = rec
     if not cfg.testing:
         atexit.register(rec.close)
