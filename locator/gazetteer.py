@@ -38,7 +38,8 @@ NEAR_MISS_RATIO = 0.85  # "Berlinn": Berlin (0.92) before Benin (0.83), however 
 SUGGEST_MEMO_SIZE = 20000  # prefixes whose ranked cities are remembered (as-you-type repeats them)
 REGION_MIN_WEIGHT = 200000  # a region whose towns the data does not count (Réunion's are RE's) still outweighs a village
 EXACT_WEIGHT = 4.0  # suggest: the whole name typed counts this many times a prefix of it
-AREA_PREFIX_WEIGHT = 0.2  # suggest: a country or region a prefix names, against a town ("Par": Paris, then Paraná)
+AREA_PREFIX_WEIGHT = 0.1  # suggest: a country or region a prefix names, against a town ("Par": Paris, then Paraná;
+#   "Muni": Munich before the region of Lima, "Municipalidad Metropolitana de Lima")
 FOREIGN_NAME_WEIGHT = 0.001  # suggest: a prefix of a country's name in another language ("Txina")
 SUGGEST_ALTERNATE_WEIGHT = 0.1  # suggest: a prefix of an alternate name ("Münch": Munich; "Ber": not Aleppo's "Beroea")
 REGION_OF_MAX_KM = 150.0  # region_of: a point this far from every town of its country has no region

@@ -2,6 +2,7 @@
 ranked. Mixed into the Gazetteer, whose tables it reads."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from locator.geocoding.location import Location
@@ -24,6 +25,7 @@ MAX_NAMESAKES = 20  # towns of one name considered
 SHORT_NAME_POPULATION = 100000  # a town known by a short alternate name ("NYC", "SF") only when this big
 CONTEXT_SHARE = 0.05  # the visitor's country's reading wins when at least this share of the best ...
 CONTEXT_POPULATION = 200000  # ... or this big ("London" from Canada: London, Ontario)
+OTHER_FORMAT_WEIGHT = 0.001  # a postal code as its country writes it before one that needs its separator
 POSTAL_TOWN_KM = 10.0  # a bare postal code of several countries: the one nearest a big town first
 
 
@@ -217,6 +219,9 @@ class Readings:
                 if town and fold(name) != town and not self._best_cities(town, country, None):
                     continue
                 score = self._town_weight(lat, lon) + self._country_pop.get(country, 0) / 1000
+                typed_parts = len(codes) if guess == joined else 1
+                if typed_parts != len([p for p in re.split(r"[^0-9A-Za-z]+", shown) if p]):
+                    score *= OTHER_FORMAT_WEIGHT  # "02108" is Boston's code as written, Warsaw's only without its hyphen
                 found.append(Reading(score, self._postal_location(country, shown, lat, lon, name, code_region)))
             if found:
                 break
