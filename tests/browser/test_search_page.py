@@ -127,7 +127,7 @@ def test_open_a_profile(site, watched):
     w = watched()
     page = w.page
     page.goto(site.url + "/?near=Berlin&radius_km=50&sort=distance")
-    page.get_by_role("link", name="Acme Berlin DevOps").click()
+    page.get_by_role("link", name="Acme Berlin DevOps", exact=True).click()
     page.wait_for_url(re.compile(r"/partners/acme-berlin-devops(\?from=[0-9a-f]{12}\.1)?$"))  # ?from: search insights
     assert page.locator("h1").inner_text() == "Acme Berlin DevOps"
     page.locator(".leaflet-marker-icon").first.wait_for()
@@ -192,7 +192,7 @@ def test_logo_that_fails_to_load_becomes_the_initial(site, watched):
     assert card.locator(".logo-placeholder").inner_text() == "P"
     # the initial is rendered by the server; the broken <img> goes when its error event fires
     expect(card.locator(".result-logo img")).to_have_count(0)
-    card.get_by_role("link", name="Paris Conseil").click()
+    card.get_by_role("link", name="Paris Conseil", exact=True).click()
     page.locator(".logo-placeholder.profile-logo").wait_for()
     expect(page.locator("img.profile-logo")).to_have_count(0)
     assert w.errors == []
