@@ -21,6 +21,7 @@ test: setup
 bench: setup
 	WITH_BENCH=1 bash scripts/system-deps.sh
 	$(PY) bench/run.py
+	$(PY) bench/insights_cost.py
 
 setup: system venv assets
 
