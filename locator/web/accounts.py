@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 
-from locator import accounts, auth, mail, metrics
+from locator import accounts, mail, metrics
 from locator.web.context import services
 from locator.web.forms import check_csrf, safe_next
 from locator.web.limits import client_address
 from locator.web.security import public_base_url
-from locator.web.users import current_user, home_for, start_user_session
+from locator.web.users import current_user, end_browser_session, home_for, start_user_session
 
 bp = Blueprint("accounts", __name__)
 
@@ -101,11 +101,7 @@ def sign_in_with_link(token: str):
 def sign_out():
     """End the session in the store (every copy of the cookie stops working) and forget the cookie."""
     check_csrf()
-    sid = session.get("sid")
-    if sid:
-        with services().db.session() as db:
-            auth.end_session(db, sid)
-    session.clear()
+    end_browser_session()
     return redirect(url_for("pages.index"), code=303)
 
 

@@ -25,7 +25,7 @@ from locator.web.context import services
 from locator.web.forms import check_csrf, csrf_token
 from locator.web.security import public_base_url
 from locator.web.jsonld import profile_head
-from locator.web.users import current_user
+from locator.web.users import current_user, end_browser_session
 from locator.web.pages import search_screen
 
 bp = Blueprint("seller", __name__, url_prefix="/sellers")
@@ -113,11 +113,7 @@ def sign_in():
 def sign_out():
     """End the session in the store, so that no copy of the cookie opens the seller view again."""
     check_csrf()
-    sid = session.get("sid")
-    if sid:
-        with services().db.session() as db:
-            auth.end_session(db, sid)
-    session.clear()
+    end_browser_session()
     return redirect(url_for("seller.index"), code=303)
 
 

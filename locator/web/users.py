@@ -85,3 +85,14 @@ def start_user_session(user_id: int) -> None:
     session["sid"] = sid
     session["csrf"] = secrets.token_urlsafe(32)
     g.pop("current_user", None)
+
+
+def end_browser_session() -> None:
+    """Sign the browser out (a user's or a seller token's session): the session ends in the store, so every
+    copy of the cookie stops working, and the cookie is forgotten."""
+    sid = session.get("sid")
+    if sid:
+        with services().db.session() as db:
+            auth.end_session(db, sid)
+    session.clear()
+    g.pop("current_user", None)
