@@ -36,6 +36,16 @@ def start_cluster() -> PgCluster:
         unavailable(str(exc))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _gazetteer_built():
+    """Build (or load) the offline gazetteer once, before any test: on a fresh clone its first build takes a
+    minute or two, which must not land inside one test's timeouts (a browser test's first place search)."""
+    from locator.config import Config
+    from locator.gazetteer import get_gazetteer
+
+    get_gazetteer(Config.from_env().gazetteer_min_population)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     cluster = start_cluster()
