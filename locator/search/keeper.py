@@ -197,7 +197,7 @@ class ModelKeeper:
         search that waits for a build; a one-shot process (the CLI) builds it in the caller's thread."""
         if self.builder.waiting() or (self._serving and self._building.is_set()):
             raise self._unavailable()
-        if not self._lock.acquire(timeout=FIRST_LOAD_WAIT_S if self._serving else -1):  # the follower is building
+        if not self._acquire_for_first_model():
             raise self._unavailable()
         try:
             if self._model is None:
@@ -218,6 +218,17 @@ class ModelKeeper:
             self._ensure_follower()
             raise self._unavailable()
         return model
+
+    def _acquire_for_first_model(self) -> bool:
+        """The keeper's lock for a first load: a one-shot process waits; a serving one waits up to
+        FIRST_LOAD_WAIT_S for the follower's load, but not once the follower turns out to be building."""
+        if not self._serving:
+            return self._lock.acquire()
+        deadline = time.monotonic() + FIRST_LOAD_WAIT_S
+        while not self._lock.acquire(timeout=0.05):
+            if self._building.is_set() or self.builder.waiting() or time.monotonic() >= deadline:
+                return False
+        return True
 
     def _unavailable(self) -> IndexUnavailable:
         error = self.builder.error or self.store.error or ("being built" if self._building.is_set() else "not built yet")
