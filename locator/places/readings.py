@@ -25,7 +25,7 @@ MAX_NAMESAKES = 20  # towns of one name considered
 SHORT_NAME_POPULATION = 100000  # a town known by a short alternate name ("NYC", "SF") only when this big
 CONTEXT_SHARE = 0.05  # the visitor's country's reading wins when at least this share of the best ...
 CONTEXT_POPULATION = 200000  # ... or this big ("London" from Canada: London, Ontario)
-OTHER_FORMAT_WEIGHT = 0.001  # a postal code as its country writes it before one that needs its separator
+OTHER_FORMAT_WEIGHT = 0.2  # a postal code as its country writes it before one that needs its separator
 POSTAL_TOWN_KM = 10.0  # a bare postal code of several countries: the one nearest a big town first
 
 
