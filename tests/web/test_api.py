@@ -236,14 +236,25 @@ def test_a_started_app_has_loaded_the_search_unless_told_not_to(fresh_db, make_a
 def test_warming_without_an_index_builds_it_in_the_background(fresh_db, make_app, tmp_path):
     """A started app on an empty index directory builds in the background: searches meanwhile get a
     quick 503 with Retry-After (never a wait for the build), then the partner is found."""
+    import fcntl
     import time
 
     with fresh_db.session() as session:
         apply_partner(session, partner_data(id="W", name="Warm Start Partner"))
-    app = make_app(fresh_db, testing=False, warm_on_start=True, index_dir=str(tmp_path / "none-yet"))
-    client = app.test_client()
-    deadline = time.monotonic() + 120
+    index_dir = tmp_path / "none-yet"
+    index_dir.mkdir()
     statuses = []
+    with open(index_dir / ".build.lock", "w") as held:  # as if another process were building: the build waits
+        fcntl.flock(held, fcntl.LOCK_EX)
+        app = make_app(fresh_db, testing=False, warm_on_start=True, index_dir=str(index_dir))
+        client = app.test_client()
+        started = time.monotonic()
+        response = client.get("/api/v1/search?q=warm")
+        statuses.append(response.status_code)
+        assert response.status_code == 503 and response.headers["Retry-After"], response.get_data(as_text=True)
+        assert time.monotonic() - started < 4.0  # told to retry, not made to wait for the build
+        fcntl.flock(held, fcntl.LOCK_UN)
+    deadline = time.monotonic() + 120
     while True:
         started = time.monotonic()
         response = client.get("/api/v1/search?q=warm")
