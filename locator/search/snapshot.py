@@ -128,7 +128,9 @@ def _read_part(build: Path, part: str) -> tuple[dict[str, Any], dict[str, np.nda
             if int(np.prod(shape)) == 0:  # (an empty file cannot be mapped)
                 a = np.load(path, allow_pickle=False)
             else:
-                a = np.load(path, mmap_mode="r", allow_pickle=False)
+                # a plain ndarray over the map: np.memmap's subclass hooks cost microseconds on every
+                # slice and fancy index a search makes (the view keeps the map alive through .base)
+                a = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
         except (OSError, ValueError, EOFError) as exc:
             raise Damaged(f"{part}/{name}.npy: {exc}") from None
         if a.dtype.str != dtype or list(a.shape) != shape:

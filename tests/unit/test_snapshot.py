@@ -40,7 +40,7 @@ def same_text(a: ReadModel, b: ReadModel) -> None:
 def test_a_loaded_model_is_mapped_and_searches_like_the_built_one(tmp_path):
     model = built(tmp_path)
     loaded = index.load_model(tmp_path)
-    assert isinstance(loaded.text["fold"].rows, np.memmap) and isinstance(loaded.off_lat, np.memmap)
+    assert isinstance(loaded.text["fold"].rows.base, np.memmap) and isinstance(loaded.off_lat.base, np.memmap)  # views over the maps
     same_text(model, loaded)
     for name in ReadModel.DERIVED:
         assert np.array_equal(getattr(model, name), getattr(loaded, name)), name

@@ -59,7 +59,7 @@ def test_without_its_text_part_a_node_reads_the_text_from_the_whoosh_index(tmp_p
         assert (tmp_path / snapshot.TEXT / snapshot.META).is_file()
         assert np.flatnonzero(retrieval.text_scores(loaded, "zeppelin")).tolist() == [0]
         assert loaded.records[0]["name"] == DOCS[0]["name"]
-        assert isinstance(loaded.text["fold"].rows, np.memmap)
+        assert isinstance(loaded.text["fold"].rows.base, np.memmap)  # a view over the map
 
 
 def _public_postings(ix, pid: np.ndarray) -> dict[str, list[tuple[int, float]]]:
