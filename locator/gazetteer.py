@@ -36,6 +36,7 @@ SIMILAR_ALL_NAMES_POPULATION = 100000  # ... and cities this big by any of their
 PREFIX_KEYS = 3000  # suggest: the names a short prefix looks at, those of the biggest towns
 NEAR_MISS_RATIO = 0.85  # "Berlinn": Berlin (0.92) before Benin (0.83), however big Benin is
 SUGGEST_MEMO_SIZE = 20000  # prefixes whose ranked cities are remembered (as-you-type repeats them)
+REGION_OF_MEMO_SIZE = 50000  # points region_of remembers (an import's offices share towns' centres)
 REGION_MIN_WEIGHT = 200000  # a region whose towns the data does not count (Réunion's are RE's) still outweighs a village
 EXACT_WEIGHT = 4.0  # suggest: the whole name typed counts this many times a prefix of it
 AREA_PREFIX_WEIGHT = 0.1  # suggest: a country or region a prefix names, against a town ("Par": Paris, then Paraná;
@@ -363,7 +364,7 @@ class Gazetteer(Readings):
             km = haversine_km(lat, lon, lats[at], lons[at])
             best = int(np.argmin(km))
             code = self._city_region[int(ids[at[best]])] if km[best] <= REGION_OF_MAX_KM else None
-        if len(self._region_of_memo) >= SUGGEST_MEMO_SIZE:
+        if len(self._region_of_memo) >= REGION_OF_MEMO_SIZE:
             self._region_of_memo.clear()
         self._region_of_memo[key] = code
         return code
