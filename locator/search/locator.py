@@ -32,6 +32,7 @@ from locator.store import partner_record
 log = logging.getLogger(__name__)
 
 PROFILE_CACHE = 2048  # profiles kept to answer from memory while the store is away
+CANDIDATE_SHARE = 4  # text is scored on the candidate rows alone when they are under a quarter of all rows
 EXACT_SORT_MARGIN = 0.02  # relative: spherical distances this close to the page's last one are refined
 
 
@@ -60,13 +61,13 @@ class Locator:
         radius = self.radius(query, location)
 
         base = retrieval.visible(model, query.audience)
-        intent = understand(query.q)
-        covered = coverage(model, intent, query.audience)
-        if covered is not None:
-            base &= covered.matched
         inside, remote, nearby = self._geo(model, query, location, radius)
         if inside is not None:
             base &= inside | remote
+        intent = understand(query.q)
+        covered = coverage(model, intent, query.audience, among=self._candidates(base))
+        if covered is not None:
+            base &= covered.matched
         filters = retrieval.filter_masks(model, query)
         matched = base.copy()
         for mask in filters.values():
@@ -80,7 +81,7 @@ class Locator:
             distance_km=rank_distance[rows] if rank_distance is not None else None,
             completeness=model.completeness[rows],
             select=model.select[rows],
-            tier=covered.tier[rows] if covered is not None else None,
+            tier=covered.tier_of(rows) if covered is not None else None,
         )
         score = ranking.relevance(components, self.weights) if len(rows) else np.zeros(0)
         order = self._order(model, query, location, rows, score, is_remote, components)
@@ -140,6 +141,12 @@ class Locator:
         if query.include_remote:
             remote = retrieval.serving(model, location) & ~inside
         return inside, remote, nearby
+
+    @staticmethod
+    def _candidates(base: np.ndarray) -> np.ndarray | None:
+        """The rows a place (or nothing) left, when few enough that text is best scored on them alone."""
+        rows = np.flatnonzero(base)
+        return rows if len(rows) * CANDIDATE_SHARE < len(base) else None
 
     def _rank_distance(self, model, location, remote, nearby, matched) -> np.ndarray | None:
         """Per row, the distance ranking uses: to the nearest office in the radius (0 in a searched

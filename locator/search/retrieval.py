@@ -76,22 +76,45 @@ def text_scores(model: ReadModel, q: str, audience: str = "public") -> np.ndarra
     return total
 
 
-def term_scores(model: ReadModel, term: str, audience: str = "public") -> np.ndarray:
+def term_scores(model: ReadModel, term: str, audience: str = "public", among: np.ndarray | None = None) -> np.ndarray:
     """Per-row score of one folded term: the best of its stem, itself and (when it is rare in what
     the audience sees: probably a typo) its fuzzy expansions at FUZZY_FACTOR; BM25 with the idf over
-    the rows the audience sees."""
+    the rows the audience sees. With `among` (sorted rows), the scores of those rows only, in order."""
+    best = np.zeros(model.size if among is None else len(among), dtype=np.float32)
+    for rows, weights, weight in _term_sources(model, term, audience):
+        if among is None:
+            best[rows] = np.maximum(best[rows], weights * weight)
+            continue
+        at, found = positions(among, rows)
+        best[at] = np.maximum(best[at], weights[found] * weight)
+    return best
+
+
+def _term_sources(model: ReadModel, term: str, audience: str):
+    """(rows, weights, idf × factor) of each posting list a term is looked up in."""
     visible, docs = model.audience(audience)
     stemmed, folded = model.text["stem"], model.text["fold"]
-    best = np.zeros(model.size, dtype=np.float32)
     sources = [(stemmed, stem(term), 1.0), (folded, term, 1.0)]
     if folded.df(term, audience, visible) < RARE:  # unknown or rare: probably a typo
         sources += [(folded, word, FUZZY_FACTOR) for word in folded.expansions(term, audience, visible, expansions)]
     for postings, word, factor in sources:
         rows, weights = postings.get(word)
         if len(rows):
-            weight = factor * idf(postings.df(word, audience, visible), docs)
-            best[rows] = np.maximum(best[rows], weights * np.float32(weight))
-    return best
+            yield rows, weights, np.float32(factor * idf(postings.df(word, audience, visible), docs))
+
+
+def positions(among: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For two sorted row arrays: (the positions in `among` of the rows both hold, their indices in
+    `rows`), by binary search from the shorter side."""
+    if len(among) == 0 or len(rows) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if len(rows) <= len(among):
+        at = np.minimum(np.searchsorted(among, rows), len(among) - 1)
+        found = np.flatnonzero(among[at] == rows)
+        return at[found], found
+    at = np.minimum(np.searchsorted(rows, among), len(rows) - 1)
+    hit = np.flatnonzero(rows[at] == among)
+    return hit, at[hit]
 
 
 # ---------------------------------------------------------------- filters

@@ -104,3 +104,20 @@ def test_coverage_has_a_level_per_unit(q):
     covered = coverage(MODEL, understand(q))
     assert len(covered.levels) == len(understand(q).units)
     assert covered.tier.max() <= len(covered.levels)
+
+
+@pytest.mark.parametrize("q", ["kubernetes migration", "Kubernetes Experts", "kubernets", "public sector migration"])
+@pytest.mark.parametrize("among", [[0, 2, 3], [1, 4, 5, 6], [5], []])
+def test_coverage_over_candidate_rows_is_the_coverage_of_those_rows(q, among):
+    """A search near a place scores text on the rows the place left: the same numbers as over every row."""
+    rows = np.array(among, dtype=np.int64)
+    everywhere = coverage(MODEL, understand(q))
+    there = coverage(MODEL, understand(q), among=rows)
+    assert there.tier.shape == (len(rows),)
+    assert np.flatnonzero(there.matched).tolist() == [r for r in among if everywhere.tier[r] > 0]
+    assert np.allclose(there.text_of(rows), everywhere.text_of(rows))
+    assert there.tier_of(rows).tolist() == everywhere.tier_of(rows).tolist()
+    for row in among:
+        assert there.of_row(row) == everywhere.of_row(row)
+        assert there.entries_of(row, MODEL) == everywhere.entries_of(row, MODEL)
+        assert there.words_of(row) == everywhere.words_of(row)
