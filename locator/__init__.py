@@ -36,6 +36,9 @@ def before_fork(app) -> None:
     import gc
     import logging
 
+    from locator.search.keeper import limit_malloc_arenas
+
+    limit_malloc_arenas()
     services = app.extensions["locator"]
     try:
         services.locator.warm()
