@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 DEMO    := instance/.demo-loaded
 PYTEST_ARGS ?=
 
-.PHONY: run test bench setup system venv assets demo-data reindex clean
+.PHONY: run test bench soak setup system venv assets demo-data reindex clean
 
 run: setup $(DEMO)
 	$(LOCATOR) init-db
@@ -22,6 +22,11 @@ bench: setup
 	WITH_BENCH=1 bash scripts/system-deps.sh
 	$(PY) bench/run.py
 	$(PY) bench/insights_cost.py
+
+# 60 s of mixed searches, profile views and admin edits at a steady rate on gunicorn + PostGIS (SOAK_ARGS: see --help).
+SOAK_ARGS ?=
+soak: setup
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 setup: system venv assets
 
