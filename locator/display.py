@@ -7,6 +7,7 @@ percentage: that number is for the partner (and the ranking); sellers see it too
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from locator import vocab
@@ -29,6 +30,15 @@ ORDER_NOTE = "Results are ordered by how well they match your search, distance, 
 # codes, or None where only the search's `matched` says). The order is the sentence's.
 WANTED = (("service", "services"), ("segment", "segments"), ("type", "types"), ("industry", None),
           ("certification", None), ("language", "languages"))
+
+# What the search asked for, worked out once per search (not per result): (kind, the result's field of codes or
+# None, the codes asked), for the kinds of WANTED that were asked, in its order.
+Asked = tuple[tuple[str, "str | None", tuple[str, ...]], ...]
+
+# The facts of a complete profile: the contact details it has, then how many of each list it holds.
+CONTACT_FACTS = (("website", "Website"), ("email", "Email"), ("phone", "Phone"), ("logo_url", "Logo"))
+COUNTED_FACTS = (("services", "service"), ("languages", "language"), ("certifications", "certification"),
+                 ("offices", "office"))
 
 
 def track_legend() -> list[dict[str, str]]:
@@ -97,17 +107,23 @@ def and_list(words: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
 
 
+def asked_of(query: Mapping[str, Any] | None) -> Asked:
+    """What the search asked for of each kind a result can be said to have (see `Asked`)."""
+    return tuple((kind, field, tuple(codes)) for kind, field in WANTED if (codes := wanted(query, kind)))
+
+
 def match_words(item: ResultItem, query: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     """(kind, words) of what the result has of what was asked (filters and the words the search understood):
     “Offers Kubernetes (Migration not listed)”, “Public sector”, “German”."""
+    return _match_words(item, asked_of(query))
+
+
+def _match_words(item: ResultItem, asked: Asked) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
-    for kind, field in WANTED:
-        asked = wanted(query, kind)
-        if not asked:
-            continue
-        found = set(item.matched.get(kind) or ()) | set(getattr(item, field) if field else ())
-        has = [vocab.label(kind, c) for c in asked if c in found]
-        lacks = [vocab.label(kind, c) for c in asked if c not in found]
+    for kind, field, codes in asked:
+        found = set(item.matched.get(kind) or ()).union(getattr(item, field) if field else ())
+        has = [vocab.label(kind, c) for c in codes if c in found]
+        lacks = [vocab.label(kind, c) for c in codes if c not in found]
         if kind == "service":
             unlisted = f"{and_list(lacks)} not listed"  # not among its services (its text may mention it)
             if not has:
@@ -123,8 +139,12 @@ def match_words(item: ResultItem, query: Mapping[str, Any] | None) -> list[tuple
 def explanation(item: ResultItem, location: Location | None = None, query: Mapping[str, Any] | None = None) -> str:
     """Why the result is where it is, in words: what it offers of what was asked, how far it is (or whence it
     serves the place), the languages asked that it speaks, and its track."""
-    matches = match_words(item, query)
-    parts = [words for kind, words in matches if kind == "service"] + [distance_words(item, location)]
+    return _explanation(item, asked_of(query), distance_words(item, location))
+
+
+def _explanation(item: ResultItem, asked: Asked, distance: str) -> str:
+    matches = _match_words(item, asked)
+    parts = [words for kind, words in matches if kind == "service"] + [distance]
     parts += [words for kind, words in matches if kind != "service"] + [f"{vocab.label('track', item.track)} partner"]
     return " · ".join(p for p in parts if p)
 
@@ -132,14 +152,16 @@ def explanation(item: ResultItem, location: Location | None = None, query: Mappi
 def profile_facts(profile: Mapping[str, Any]) -> list[str]:
     """The facts that make a profile complete, of those the mapping holds: “Website”, “Email”, “Logo”,
     “3 services”, “2 languages”, “1 certification”. Cards and profile pages both use it."""
-    facts = [name for key, name in (("website", "Website"), ("email", "Email"), ("phone", "Phone"), ("logo_url", "Logo"))
-             if profile.get(key)]
-    for key, one in (("services", "service"), ("languages", "language"), ("certifications", "certification"),
-                     ("offices", "office")):
-        count = len(profile.get(key) or [])
-        if count:
-            facts.append(f"{count} {one}{'' if count == 1 else 's'}")
-    return facts
+    return list(_profile_facts(tuple(bool(profile.get(key)) for key, _ in CONTACT_FACTS),
+                               tuple(len(profile.get(key) or ()) for key, _ in COUNTED_FACTS)))
+
+
+@lru_cache(maxsize=1024)
+def _profile_facts(contacts: tuple[bool, ...], counts: tuple[int, ...]) -> tuple[str, ...]:
+    """The facts of a profile by which contact details it has and how many of each counted list (few distinct)."""
+    facts = [name for (_, name), has in zip(CONTACT_FACTS, contacts) if has]
+    facts += [f"{count} {one}{'' if count == 1 else 's'}" for (_, one), count in zip(COUNTED_FACTS, counts) if count]
+    return tuple(facts)
 
 
 def profile_words(profile: Mapping[str, Any], seller: bool = False) -> str:
@@ -152,8 +174,13 @@ def profile_words(profile: Mapping[str, Any], seller: bool = False) -> str:
 
 def facts(item: ResultItem) -> list[dict[str, str]]:
     """The result's facts as label and value (“Languages”, “German, English”); empty ones left out."""
-    return [{"label": text, "value": ", ".join(vocab.label(kind, c) for c in getattr(item, name))}
-            for name, kind, text in FACTS if getattr(item, name)]
+    return [{"label": text, "value": labels(kind, tuple(codes))} for name, kind, text in FACTS if (codes := getattr(item, name))]
+
+
+@lru_cache(maxsize=4096)
+def labels(kind: str, codes: tuple[str, ...]) -> str:
+    """“German, English”: the labels of some codes of one vocabulary (keyed by the codes themselves, so never stale)."""
+    return ", ".join(vocab.label(kind, c) for c in codes)
 
 
 def _card_profile(item: ResultItem) -> dict[str, Any]:
@@ -166,7 +193,19 @@ def result_display(item: ResultItem, location: Location | None = None, query: Ma
                    seller: bool | None = None) -> dict[str, Any]:
     """Everything a front end prints for one result, in words (the API's `display`). `query`: the search as
     responses echo it; `seller`: whether the reader is a seller (default: the result carries internal fields)."""
+    return _result_display(item, location, asked_of(query), seller)
+
+
+def results_display(items: Iterable[ResultItem], location: Location | None = None,
+                    query: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """`result_display` of each result of one search (what was asked worked out once)."""
+    asked = asked_of(query)
+    return [_result_display(item, location, asked, None) for item in items]
+
+
+def _result_display(item: ResultItem, location: Location | None, asked: Asked, seller: bool | None) -> dict[str, Any]:
     seller = item.internal is not None if seller is None else seller
-    return {"explanation": explanation(item, location, query), "distance": distance_words(item, location),
+    distance = distance_words(item, location)
+    return {"explanation": _explanation(item, asked, distance), "distance": distance,
             "track": vocab.label("track", item.track), "track_help": TRACK_HELP.get(item.track, ""),
             "profile": profile_words(_card_profile(item), seller), "facts": facts(item)}

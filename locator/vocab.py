@@ -116,8 +116,9 @@ def countries() -> dict[str, str]:
     return names
 
 
-def vocabulary(kind: str) -> dict[str, str]:
-    """Code → label for one vocabulary by its filter name."""
+@lru_cache(maxsize=1)
+def _vocabularies() -> dict[str, dict[str, str]]:
+    """Every vocabulary by its filter name, built once (labels are looked up per result shown)."""
     return {
         "track": TRACKS,
         "type": TYPES,
@@ -127,14 +128,19 @@ def vocabulary(kind: str) -> dict[str, str]:
         "industry": INDUSTRIES,
         "language": languages(),
         "country": countries(),
-    }[kind]
+    }
+
+
+def vocabulary(kind: str) -> dict[str, str]:
+    """Code → label for one vocabulary by its filter name."""
+    return _vocabularies()[kind]
 
 
 VOCABULARY_KINDS = ("track", "type", "service", "segment", "certification", "industry", "language", "country")
 
 
 def label(kind: str, code: str) -> str:
-    return vocabulary(kind).get(code, code)
+    return _vocabularies()[kind].get(code, code)
 
 
 def normalise_code(kind: str, value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from locator import vocab
-from locator.display import result_display
+from locator.display import results_display
 from locator.search.results import NearestOffice, SearchResults
 
 
@@ -15,8 +15,9 @@ def facet_labels(results: SearchResults) -> dict[str, dict[str, str]]:
 
 def as_json(results: SearchResults) -> dict[str, Any]:
     body = results.as_dict()
-    for shown, item in zip(body["results"], results.results):
-        shown["display"] = result_display(item, results.location, results.query)
+    displays = results_display(results.results, results.location, results.query)
+    for shown, item, display in zip(body["results"], results.results, displays):
+        shown["display"] = display
         if item.explain is not None:  # the numbers and the sentence they make
             shown["explain"] = dict(item.explain, sentence=shown["display"]["explanation"])
     if results.facets:
