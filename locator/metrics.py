@@ -31,6 +31,8 @@ LEADS = Counter("locator_leads_total", "Leads (contact requests to a partner) re
                 ["outcome"])
 RATE_LIMITED = Counter("locator_rate_limited_total", "Requests refused with 429, by limit (search, suggest, ...).",
                        ["limit"])
+INSIGHTS_DROPPED = Counter("locator_insights_dropped_total", "Search insights events lost, by reason: full (pushed out "
+                           "of a full buffer) or store (in a batch the store refused).", ["reason"])
 
 QUERY_CLASSES = ("text", "geo", "area", "filter-only")
 AREA_KINDS = {"country", "region"}

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 from sqlalchemy import insert
 
+from locator import metrics
 from locator.geocoding.location import Location
 from locator.models import ResultEvent, SearchRecord
 from locator.search.filters import NAMES
@@ -157,6 +158,7 @@ class Recorder:
             return
         if len(self._buffer) >= self.capacity:
             self.dropped += 1  # the deque drops its oldest on append
+            metrics.INSIGHTS_DROPPED.labels("full").inc()
         self._buffer.append(event)
         if self._pid != os.getpid() and self.threaded:
             self._start()
@@ -181,6 +183,7 @@ class Recorder:
                 write(self.db, batch, self._places())
             except Exception as exc:  # the store away: lose this batch (counted), log once per outage
                 self.dropped += len(batch)
+                metrics.INSIGHTS_DROPPED.labels("store").inc(len(batch))
                 if not self._failing:
                     log.warning("search insights: could not write %d events: %s", len(batch), exc)
                 self._failing = True
