@@ -23,7 +23,7 @@ from locator.search.analysis import fold_terms, stem
 from locator.search.intent import Intent, Unit
 from locator.search.model import ReadModel
 from locator.search.names import name_terms
-from locator.search.retrieval import positions, term_scores
+from locator.search.retrieval import Among, positions, term_scores
 
 STRONG, WEAK = 2, 1
 
@@ -38,7 +38,7 @@ class Coverage:
     relative: list[np.ndarray]  # per unit: its BM25 per row relative to the best visible row's, 0..1
     tier: np.ndarray  # per row considered: how many units it covers (ordered before anything else)
     size: int  # the model's rows
-    among: np.ndarray | None = None
+    among: Among | None = None
 
     @property
     def matched(self) -> np.ndarray:
@@ -46,12 +46,12 @@ class Coverage:
         if self.among is None:
             return self.tier > 0
         mask = np.zeros(self.size, dtype=bool)
-        mask[self.among[self.tier > 0]] = True
+        mask[self.among.rows[self.tier > 0]] = True
         return mask
 
     def at(self, rows: np.ndarray) -> np.ndarray:
         """Where the rows (all of them considered) are in the arrays."""
-        return rows if self.among is None else np.searchsorted(self.among, rows)
+        return rows if self.among is None else self.among.where()[rows]
 
     def tier_of(self, rows: np.ndarray) -> np.ndarray:
         return self.tier[self.at(rows)]
@@ -98,12 +98,12 @@ class Coverage:
         return [u.text for u, lv in zip(self.units, self.levels) if not u.named and lv[i]]
 
     def _one(self, row: int) -> int:
-        return row if self.among is None else int(np.searchsorted(self.among, row))
+        return row if self.among is None else int(self.among.where()[row])
 
 
-def coverage(model: ReadModel, intent: Intent, audience: str = "public", among: np.ndarray | None = None) -> Coverage | None:
+def coverage(model: ReadModel, intent: Intent, audience: str = "public", among: Among | None = None) -> Coverage | None:
     """Per-row coverage of the intent's units, or None when the query has no units (no text query); over
-    every row, or only the sorted rows `among` (what a place left: the work is then on those rows only).
+    every row, or only the candidate rows `among` (what a place left: the work is then on those rows only).
     Rows the audience does not see may cover units too: the caller keeps only those it sees."""
     if not intent.units:
         return None
@@ -130,7 +130,7 @@ def coverage(model: ReadModel, intent: Intent, audience: str = "public", among: 
     return Coverage(intent.units, levels, relatives, tier, model.size, among)
 
 
-def _at(among: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+def _at(among: Among | None, rows: np.ndarray) -> np.ndarray:
     """Where the (sorted) rows that are considered are in the coverage arrays."""
     return rows if among is None else positions(among, rows)[0]
 
@@ -145,7 +145,7 @@ def entry_rows(model: ReadModel, kind: str, code: str) -> np.ndarray:
     return rows_by_code[code_ptr[i] : code_ptr[i + 1]]
 
 
-def _words_score(model: ReadModel, unit: Unit, audience: str, among: np.ndarray | None) -> tuple[np.ndarray, set[str]]:
+def _words_score(model: ReadModel, unit: Unit, audience: str, among: Among | None) -> tuple[np.ndarray, set[str]]:
     """Per row, 0..1: BM25 of the unit's words (all of them, for a phrase) relative to the best visible
     row's, and for a named unit the same of the English labels of its entries (쿠버네티스 finds a
     description that says Kubernetes), whichever is higher; and the terms used."""
@@ -162,7 +162,7 @@ def _words_score(model: ReadModel, unit: Unit, audience: str, among: np.ndarray 
     return best, words
 
 
-def _relative(model: ReadModel, terms: tuple[str, ...], audience: str, among: np.ndarray | None) -> np.ndarray:
+def _relative(model: ReadModel, terms: tuple[str, ...], audience: str, among: Among | None) -> np.ndarray:
     """The terms' scores over the best one among the rows the audience sees (unpublished partners
     change no public score). The best is a statistic of the model, like a document frequency: taken
     over every row once, then remembered per model, so a search over a few candidates stays on them."""
@@ -192,7 +192,7 @@ def _label_terms(kind: str, code: str) -> tuple[str, ...]:
     return tuple(fold_terms(vocab.label(kind, code)))
 
 
-def _all_terms(model: ReadModel, terms: tuple[str, ...], audience: str, among: np.ndarray | None) -> np.ndarray:
+def _all_terms(model: ReadModel, terms: tuple[str, ...], audience: str, among: Among | None) -> np.ndarray:
     """Sum of the terms' scores where every term matches, else 0 (per row, or per row of `among`)."""
     total = None
     for term in terms:

@@ -143,10 +143,10 @@ class Locator:
         return inside, remote, nearby
 
     @staticmethod
-    def _candidates(base: np.ndarray) -> np.ndarray | None:
+    def _candidates(base: np.ndarray) -> retrieval.Among | None:
         """The rows a place (or nothing) left, when few enough that text is best scored on them alone."""
         rows = np.flatnonzero(base)
-        return rows if len(rows) * CANDIDATE_SHARE < len(base) else None
+        return retrieval.Among(rows, len(base)) if len(rows) * CANDIDATE_SHARE < len(base) else None
 
     def _rank_distance(self, model, location, remote, nearby, matched) -> np.ndarray | None:
         """Per row, the distance ranking uses: to the nearest office in the radius (0 in a searched

@@ -76,10 +76,10 @@ def text_scores(model: ReadModel, q: str, audience: str = "public") -> np.ndarra
     return total
 
 
-def term_scores(model: ReadModel, term: str, audience: str = "public", among: np.ndarray | None = None) -> np.ndarray:
+def term_scores(model: ReadModel, term: str, audience: str = "public", among: Among | None = None) -> np.ndarray:
     """Per-row score of one folded term: the best of its stem, itself and (when it is rare in what
     the audience sees: probably a typo) its fuzzy expansions at FUZZY_FACTOR; BM25 with the idf over
-    the rows the audience sees. With `among` (sorted rows), the scores of those rows only, in order."""
+    the rows the audience sees. With `among` (candidate rows), the scores of those rows only, in order."""
     best = np.zeros(model.size if among is None else len(among), dtype=np.float32)
     for rows, weights, weight in _term_sources(model, term, audience):
         if among is None:
@@ -103,18 +103,38 @@ def _term_sources(model: ReadModel, term: str, audience: str):
             yield rows, weights, np.float32(factor * idf(postings.df(word, audience, visible), docs))
 
 
-def positions(among: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For two sorted row arrays: (the positions in `among` of the rows both hold, their indices in
-    `rows`), by binary search from the shorter side."""
+class Among:
+    """A sorted set of candidate rows, with where each row is among them (built when first needed)."""
+
+    def __init__(self, rows: np.ndarray, size: int):
+        self.rows, self.size = rows, size
+        self._where: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def where(self) -> np.ndarray:
+        """Row → its position among the candidates, or -1."""
+        if self._where is None:
+            where = np.full(self.size, -1, dtype=np.int32)
+            where[self.rows] = np.arange(len(self.rows), dtype=np.int32)
+            self._where = where
+        return self._where
+
+
+def positions(among: Among, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted `rows`: (the positions among the candidates of the rows that are candidates, their
+    indices in `rows`): a binary search per candidate for a long row list, else a lookup per row."""
     if len(among) == 0 or len(rows) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if len(rows) <= len(among):
-        at = np.minimum(np.searchsorted(among, rows), len(among) - 1)
-        found = np.flatnonzero(among[at] == rows)
-        return at[found], found
-    at = np.minimum(np.searchsorted(rows, among), len(rows) - 1)
-    hit = np.flatnonzero(rows[at] == among)
-    return hit, at[hit]
+    if len(rows) > 16 * len(among):
+        wanted = among.rows.astype(rows.dtype, copy=False)  # alike types: numpy would convert the long list
+        at = np.minimum(np.searchsorted(rows, wanted), len(rows) - 1)
+        hit = np.flatnonzero(rows[at] == wanted)
+        return hit, at[hit]
+    at = among.where()[rows]
+    found = np.flatnonzero(at >= 0)
+    return at[found], found
 
 
 # ---------------------------------------------------------------- filters
@@ -185,30 +205,45 @@ def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) ->
 def row_distances(model: ReadModel, rows: np.ndarray, lat: float, lon: float, exact: bool = False) -> np.ndarray:
     """Distance from the point to each row's nearest office (inf when it has none): great-circle,
     or the WGS84 geodesic when `exact`."""
-    wanted = np.zeros(model.size, dtype=bool)
-    wanted[rows] = True
-    offices = np.flatnonzero(wanted[model.off_row])
-    distance = np.full(model.size, np.inf)
+    offices, starts, has = _offices_of(model, rows)
+    distance = np.full(len(rows), np.inf)
     if len(offices):
         measure = geodesic_km if exact else haversine_km
-        d = measure(lat, lon, model.off_lat[offices], model.off_lon[offices])
-        np.minimum.at(distance, model.off_row[offices], d)
-    return distance[rows]
+        distance[has] = np.minimum.reduceat(measure(lat, lon, model.off_lat[offices], model.off_lon[offices]), starts)
+    return distance
 
 
 def nearest_offices(model: ReadModel, rows: np.ndarray, lat: float, lon: float) -> dict[int, tuple[int, float]]:
-    """row → (index into its located offices, exact geodesic km) of its nearest office, in one pass."""
+    """row → (index into its located offices, exact geodesic km) of its nearest office, in one pass; the
+    geodesic is taken only for offices whose great-circle distance could make them the nearest."""
     rows = np.asarray(rows, dtype=np.int64)
-    offices = ranges(model.off_ptr[rows], model.off_ptr[rows + 1])
+    offices, starts, has = _offices_of(model, rows)
     if len(offices) == 0:
         return {}
-    d = geodesic_km(lat, lon, model.off_lat[offices], model.off_lon[offices])
-    owner = model.off_row[offices]
+    lats, lons = model.off_lat[offices], model.off_lon[offices]
+    sphere = haversine_km(lat, lon, lats, lons)
+    counts = np.diff(np.append(starts, len(offices)))
+    bound = np.repeat(np.minimum.reduceat(sphere, starts), counts) * ((1 + SPHERE_MARGIN) / (1 - SPHERE_MARGIN)) + 0.001
+    close = np.flatnonzero(sphere <= bound)
+    exact = geodesic_km(lat, lon, lats[close], lons[close])
+    owner = model.off_row[offices[close]]
     best: dict[int, tuple[int, float]] = {}
-    for office, row, km in zip(offices.tolist(), owner.tolist(), d.tolist()):
+    for office, row, km in zip(offices[close].tolist(), owner.tolist(), exact.tolist()):
         if row not in best or km < best[row][1]:
             best[row] = (office - int(model.off_ptr[row]), km)
     return best
+
+
+def _offices_of(model: ReadModel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the located offices of the rows, row after row; where each row with one starts in that list;
+    which rows have one)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    first, end = model.off_ptr[rows], model.off_ptr[rows + 1]
+    has = end > first
+    counts = (end - first)[has]
+    starts = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    return ranges(first, end), starts, has
 
 
 def offices_in(model: ReadModel, area: Location) -> np.ndarray:

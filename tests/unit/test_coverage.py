@@ -13,6 +13,7 @@ from locator.search import ranking
 from locator.search.coverage import STRONG, WEAK, coverage, name_terms
 from locator.search.intent import understand
 from locator.search.model import ReadModel
+from locator.search.retrieval import Among
 
 _ids = itertools.count(1)
 
@@ -112,7 +113,7 @@ def test_coverage_over_candidate_rows_is_the_coverage_of_those_rows(q, among):
     """A search near a place scores text on the rows the place left: the same numbers as over every row."""
     rows = np.array(among, dtype=np.int64)
     everywhere = coverage(MODEL, understand(q))
-    there = coverage(MODEL, understand(q), among=rows)
+    there = coverage(MODEL, understand(q), among=Among(rows, MODEL.size))
     assert there.tier.shape == (len(rows),)
     assert np.flatnonzero(there.matched).tolist() == [r for r in among if everywhere.tier[r] > 0]
     assert np.allclose(there.text_of(rows), everywhere.text_of(rows))
