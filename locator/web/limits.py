@@ -19,6 +19,7 @@ import time
 
 from flask import Flask, Response, current_app, make_response, request
 from flask_limiter import Limiter, RateLimitExceeded
+from limits.storage import MemoryStorage
 
 from locator import metrics
 from locator.config import Config
@@ -29,6 +30,27 @@ ENDPOINT_LIMITS = {"api.suggest": "suggest", "api.geocode": "geocode", **{e: "se
                    "leads.api_submit": "leads", "leads.page_submit": "leads"}  # contact requests: one budget
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 EXTENSION = "locator_limiter"
+SWEEP_S = 1.0  # how often the in-memory counters drop windows that have ended
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """limits' in-memory storage, sweeping ended windows once a second: its own starts a new 10 ms timer thread on
+    a hit whenever the last one has finished (most hits of a busy worker), and waits for it to start. A fixed
+    window's counter is checked for expiry when it is read anyway; the sweep only frees the memory of idle keys."""
+
+    STORAGE_SCHEME = ["locator-memory"]
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # overrides MemoryStorage's private __schedule_expiry
+        if not self.timer.is_alive():
+            self.timer = threading.Timer(SWEEP_S, self._MemoryStorage__expire_events)
+            self.timer.daemon = True
+            self.timer.start()
+
+
+def storage_uri(configured: str) -> str:
+    """The counters' storage: memory:// is SweptMemoryStorage; any other URI is limits' own."""
+    scheme, sep, rest = configured.partition("://")
+    return f"locator-memory://{rest}" if sep and scheme == "memory" else configured
 
 
 def client_address(hops: int) -> str:
@@ -63,7 +85,7 @@ def init_app(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)  # a storage outage: let requests through, logged
     # Fixed windows (counted with one atomic increment): limits' in-memory moving window loses hits to its
     # expiry thread under load (measured: a 4th request in a 3/minute window let through).
-    limiter = Limiter(client_key, storage_uri=cfg.ratelimit_storage_uri, strategy="fixed-window",
+    limiter = Limiter(client_key, storage_uri=storage_uri(cfg.ratelimit_storage_uri), strategy="fixed-window",
                       key_prefix="locator", in_memory_fallback_enabled=True)
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter
