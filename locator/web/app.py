@@ -15,6 +15,7 @@ from locator.config import ROOT, Config
 from locator.errors import SetupError
 from locator.services import Services
 from locator.web.context import EXTENSION
+from locator.web.cookie_sessions import CookieSessions
 
 
 def _config(config: Any) -> Config:
@@ -84,6 +85,7 @@ def build_app(config: Any = None) -> Flask:
         SESSION_COOKIE_NAME="locator_session",
         SESSION_COOKIE_SECURE=cfg.public_url.strip().lower().startswith("https://"),
     )
+    app.session_interface = CookieSessions()
     services = Services(cfg)
     services.db.init_app(app)
     app.extensions[EXTENSION] = services
