@@ -11,8 +11,10 @@ both workers' read models as a delta (no rebuild), which is what a soak should k
 a probe searches for the new word until it is found: the write-to-searchable lag.
 
 Prints requests by kind and status, errors (non-2xx, connection errors; 429s apart), p50/p99 by kind, the lag,
-PSS/RSS of the master and each worker at the start and the end, tracebacks in the server log; writes the same
-as JSON to --out (bench/out/soak.json).
+the server's own handling time by kind (from its JSON request log: the difference is waiting for a thread or the
+GIL), PSS/RSS of the master and each worker at the start and the end, tracebacks in the server log; writes the
+same as JSON to --out (bench/out/soak.json). `--write-rate 0,1` runs a read-only phase, then one with writes, on
+the same server: what the writes cost the reads.
 """
 from __future__ import annotations
 
@@ -359,7 +361,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="length of the run (default 60)")
     parser.add_argument("--rate", type=float, default=50, help="requests per second, all kinds (default 50)")
-    parser.add_argument("--write-rate", type=float, default=1, help="admin edits per second, within --rate (default 1)")
+    parser.add_argument("--write-rate", type=lambda v: [float(x) for x in v.split(",")], default=[1.0],
+                        help="admin edits per second, within --rate (default 1); a list (0,1) runs one phase each, "
+                             "one after the other on the same server")
     parser.add_argument("--partners", type=int, default=20000, help="partners to generate (default 20000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, help="import this partner file instead of generating one")
@@ -403,24 +407,33 @@ def main() -> None:
                 log(f"warm-up: {len(failures)} failures, e.g. {failures[0]}")
             session = Session(base)
             sign_in(session, smtp, ADMIN)
-            metrics_before = request(base, "GET", "/metrics").body.decode()
-            mem_start = memory(proc)
-            tally = Tally()
-            writer = Writer(session, slugs[::-1], tally, args.seed)
-            plan = schedule(args.rate, args.seconds, args.write_rate, args.seed)
-            log(f"soak: {len(plan)} requests over {args.seconds:.0f} s at {args.rate:g}/s "
-                f"({sum(k == 'write' for _, k in plan)} admin edits)")
-            started = time.perf_counter()
-            sent = run(base, plan, paths, slugs, writer, tally, args.seed, args.threads)
-            elapsed = time.perf_counter() - started
-            mem_end = memory(proc)
-            metrics_after = request(base, "GET", "/metrics").body.decode()
-            ready = request(base, "GET", "/readyz")
-        tracebacks = server_log.read_text(errors="replace").count("Traceback")
-        result = report(args, data, tally, sent, elapsed, mem_start, mem_end, metrics_before, metrics_after,
-                        ready, tracebacks)
+            writer = Writer(session, slugs[::-1], Tally(), args.seed)
+            phases = []
+            for n, write_rate in enumerate(args.write_rate):
+                metrics_before = request(base, "GET", "/metrics").body.decode()
+                mem_start, load_start = memory(proc), os.getloadavg()[0]
+                tally = writer.tally = Tally()
+                plan = schedule(args.rate, args.seconds, write_rate, args.seed + n)
+                log(f"soak: {len(plan)} requests over {args.seconds:.0f} s at {args.rate:g}/s "
+                    f"({sum(k == 'write' for _, k in plan)} admin edits)")
+                started, wall = time.perf_counter(), time.time()
+                sent = run(base, plan, paths, slugs, writer, tally, args.seed + n, args.threads)
+                elapsed = time.perf_counter() - started
+                mem_end = memory(proc)
+                metrics_after = request(base, "GET", "/metrics").body.decode()
+                ready = request(base, "GET", "/readyz")
+                phases.append(dict(write_rate=write_rate, tally=tally, sent=sent, elapsed=elapsed, window=(wall, time.time()),
+                                   mem_start=mem_start, mem_end=mem_end, metrics_before=metrics_before,
+                                   metrics_after=metrics_after, ready=ready, load=(load_start, os.getloadavg()[0])))
+        server_text = server_log.read_text(errors="replace")
+        results = []
+        for phase in phases:
+            phase["server"] = server_side(server_text, *phase.pop("window"))
+            results.append(report(args, data, **phase))
+        print(f"\nserver tracebacks in the whole run: {server_text.count('Traceback')}")
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+        args.out.write_text(json.dumps({"args": vars(args), "data": str(data), "phases": results,
+                                        "tracebacks": server_text.count("Traceback")}, indent=2, default=str) + "\n")
         log(f"written {args.out}; server log {server_log}")
     finally:
         smtp.stop()
@@ -430,35 +443,64 @@ def main() -> None:
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
+ROUTES = {("GET", "/api/v1/search"): "search", ("GET", "/partners/<slug>"): "profile_page",
+          ("GET", "/api/v1/partners/<slug>"): "profile_api", ("GET", "/admin/partners/<slug>/edit"): "edit_form",
+          ("POST", "/admin/partners/<slug>/edit"): "write"}
+
+
+def server_side(log_text: str, start: float, end: float) -> dict[str, list[float]]:
+    """Handling time (ms) by kind from the server's JSON request log, for requests logged in [start, end]: the
+    client's latency minus this is waiting (accept queue, threads, the GIL)."""
+    from datetime import datetime
+
+    out: dict[str, list[float]] = defaultdict(list)
+    for line in log_text.splitlines():
+        if not line.startswith("{") or '"event":"request"' not in line:
+            continue
+        entry = json.loads(line)
+        kind = ROUTES.get((entry.get("method"), entry.get("route")))
+        if kind and start <= datetime.fromisoformat(entry["ts"]).timestamp() <= end:
+            out[kind].append(entry["duration_ms"])
+    return out
+
+
 def report(args, data, tally: Tally, sent: float, elapsed: float, mem_start: dict, mem_end: dict,
-           metrics_before: str, metrics_after: str, ready: Answer, tracebacks: int) -> dict:
+           metrics_before: str, metrics_after: str, ready: Answer, write_rate: float, load: tuple[float, float],
+           server: dict[str, list[float]]) -> dict:
     total = sum(sum(c.values()) for c in tally.statuses.values())
     errors = sum(n for c in tally.statuses.values() for s, n in c.items()
                  if not (200 <= s < 300 or s in (303, 429)))
     limited = sum(c[429] for c in tally.statuses.values())
     print()
-    print(f"## Soak: {args.seconds:.0f} s at {args.rate:g} requests/s ({args.write_rate:g} admin edits/s), "
+    print(f"## Soak: {args.seconds:.0f} s at {args.rate:g} requests/s ({write_rate:g} admin edits/s), "
           f"gunicorn {args.workers} workers, PostGIS, {data.name}")
+    print(f"1-minute load average (2 cores shared with other work): {load[0]:.1f} at the start, {load[1]:.1f} at the end")
     print(f"requests answered {total} (+ {tally.probes} lag probes) in {elapsed:.1f} s; schedule kept: "
           f"p99 send lateness {pct(tally.late, 99) * 1000:.1f} ms, max {max(tally.late, default=0) * 1000:.1f} ms")
     print(f"errors (non-2xx, no answer; a write's 303 is its success): {errors} ({errors / max(1, total):.2%}); "
-          f"429: {limited}; server tracebacks: {tracebacks}")
+          f"429: {limited}")
     print()
-    print("| kind | requests | statuses | p50 ms | p99 ms | max ms |")
-    print("|---|---|---|---|---|---|")
+    print("| kind | requests | statuses | p50 ms | p99 ms | max ms | server p50 / p99 ms (handling only) |")
+    print("|---|---|---|---|---|---|---|")
     by_kind = {}
     for kind in KINDS:
         lat = tally.latencies.get(kind, [])
         statuses = dict(sorted(tally.statuses.get(kind, {}).items()))
+        handled = server.get(kind, [])
         by_kind[kind] = {"requests": len(lat), "statuses": statuses, "p50_ms": pct(lat, 50) * 1000,
-                         "p99_ms": pct(lat, 99) * 1000, "max_ms": max(lat, default=float("nan")) * 1000}
+                         "p99_ms": pct(lat, 99) * 1000, "max_ms": max(lat, default=float("nan")) * 1000,
+                         "server_p50_ms": pct(handled, 50), "server_p99_ms": pct(handled, 99)}
         row = by_kind[kind]
+        if not row["requests"]:
+            continue
         print(f"| {kind} | {row['requests']} | {' '.join(f'{s}×{n}' for s, n in statuses.items())} | "
-              f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['max_ms']:.1f} |")
+              f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['max_ms']:.1f} | "
+              f"{row['server_p50_ms']:.1f} / {row['server_p99_ms']:.1f} |")
     print()
-    print(f"write → searchable (an admin edit's 303 until /api/v1/search?q=<its new word> finds it): "
-          f"n={len(tally.lags)}, p50 {pct(tally.lags, 50) * 1000:.0f} ms, p99 {pct(tally.lags, 99) * 1000:.0f} ms, "
-          f"max {max(tally.lags, default=float('nan')) * 1000:.0f} ms; not found within 30 s: {tally.lag_missed}")
+    if tally.lags or tally.lag_missed:
+        print(f"write → searchable (an admin edit's 303 until /api/v1/search?q=<its new word> finds it): "
+              f"n={len(tally.lags)}, p50 {pct(tally.lags, 50) * 1000:.0f} ms, p99 {pct(tally.lags, 99) * 1000:.0f} ms, "
+              f"max {max(tally.lags, default=float('nan')) * 1000:.0f} ms; not found within 30 s: {tally.lag_missed}")
     print()
     print("| process | RSS start → end MB | PSS start → end MB | private start → end MB |")
     print("|---|---|---|---|")
@@ -473,11 +515,11 @@ def report(args, data, tally: Tally, sent: float, elapsed: float, mem_start: dic
           f"insights events dropped during the run {dropped:g}")
     for sample in tally.error_samples[:5]:
         print(f"  error: {sample}")
-    return {"args": vars(args), "data": str(data), "requests": total, "errors": errors, "rate_limited": limited,
+    return {"write_rate": write_rate, "load": load, "requests": total, "errors": errors, "rate_limited": limited,
             "elapsed_s": elapsed, "send_lateness_p99_ms": pct(tally.late, 99) * 1000, "by_kind": by_kind,
             "lag_ms": {"n": len(tally.lags), "p50": pct(tally.lags, 50) * 1000, "p99": pct(tally.lags, 99) * 1000,
                        "max": max(tally.lags, default=None), "missed": tally.lag_missed},
-            "memory": {"start": mem_start, "end": mem_end}, "tracebacks": tracebacks, "readyz": ready.status,
+            "memory": {"start": mem_start, "end": mem_end}, "readyz": ready.status,
             "insights_dropped": dropped, "error_samples": tally.error_samples}
 
 
