@@ -10,7 +10,8 @@ import numpy as np
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 
-from locator.geodesy import SPHERE_MARGIN, geodesic_km, haversine_km, in_lon_window, lat_band_deg, lon_window
+from locator.geodesy import (LAMBERT_MARGIN, SPHERE_MARGIN, geodesic_km, haversine_km, in_lon_window, lambert_km,
+                             lat_band_deg, lon_window)
 from locator.search.analysis import fold_terms, stem
 from locator.search.columns import ranges
 from locator.search.filters import FILTERS
@@ -193,13 +194,23 @@ def within_radius(model: ReadModel, lat: float, lon: float, radius_km: float) ->
     unsure = np.flatnonzero(~sure & (d <= radius_km * (1 + SPHERE_MARGIN) + 0.001))
     inside = sure
     if len(unsure):
-        exact = geodesic_km(lat, lon, lats[unsure], lons[unsure])
         inside = sure.copy()
-        inside[unsure] = exact <= radius_km
+        inside[unsure] = within_exactly(lat, lon, lats[unsure], lons[unsure], radius_km)
     rows = model.off_row[offices[inside]]
     mask = np.zeros(model.size, dtype=bool)
     mask[rows] = True
     return Nearby(mask, rows, d[inside])
+
+
+def within_exactly(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray, radius_km: float) -> np.ndarray:
+    """Which points are within radius_km on the WGS84 ellipsoid: Lambert's formula decides all but those
+    too close to the radius to tell, which get the geodesic."""
+    approx = lambert_km(lat, lon, lats, lons)
+    inside = approx <= radius_km * (1 - LAMBERT_MARGIN) - 0.001
+    unsure = np.flatnonzero(~inside & ~(approx > radius_km * (1 + LAMBERT_MARGIN) + 0.001))  # NaN: unsure
+    if len(unsure):
+        inside[unsure] = geodesic_km(lat, lon, lats[unsure], lons[unsure]) <= radius_km
+    return inside
 
 
 def row_distances(model: ReadModel, rows: np.ndarray, lat: float, lon: float, exact: bool = False) -> np.ndarray:

@@ -7,8 +7,9 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from locator.geodesy import (SPHERE_MARGIN, geodesic_km, haversine_km, in_lon_window, lat_band_deg,
-                             lon_window)
+from locator.geodesy import (LAMBERT_MARGIN, SCALAR_BELOW, SPHERE_MARGIN, geodesic_km, haversine_km, in_lon_window,
+                             lambert_km, lat_band_deg, lon_window)
+from locator.search.retrieval import within_exactly
 
 finite = {"allow_nan": False, "allow_infinity": False}
 
@@ -27,6 +28,10 @@ def test_vincenty_equals_geographiclib_and_the_sphere_stays_within_its_margin(la
     exact = Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2)["s12"] / 1000
     ours = geodesic_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0]
     assert ours == pytest.approx(exact, abs=1e-5)  # a centimetre, antipodal points included
+    many = geodesic_km(lat1, lon1, np.full(SCALAR_BELOW, lat2), np.full(SCALAR_BELOW, lon2))  # the vectorised path
+    assert np.allclose(many, exact, rtol=0, atol=1e-5)
+    lambert = lambert_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0]
+    assert np.isnan(lambert) or abs(lambert - exact) <= exact * LAMBERT_MARGIN * 0.5 + 1e-6
     sphere = haversine_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0]
     assert abs(sphere - exact) <= exact * SPHERE_MARGIN * 0.6 + 1e-6
 
@@ -52,3 +57,17 @@ def test_the_longitude_window_wraps_at_the_antimeridian():
     assert in_lon_window(lons, 179.9, 1.0).tolist() == [True, True, False, False]
     assert in_lon_window(lons, -179.9, 1.0).tolist() == [True, True, False, False]
     assert lon_window(85.0, 1000.0) is None  # the cap reaches the pole: no window
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-85.0, 85.0, **finite), st.floats(-180, 180, **finite), st.floats(0.5, 19000, **finite),
+       st.lists(st.tuples(st.floats(0, 360, **finite), st.floats(1e-6, 0.002, **finite), st.booleans()), min_size=1,
+                max_size=80))
+def test_within_exactly_decides_points_at_the_radius_as_the_geodesic_does(lat, lon, radius, around):
+    """Points a hair inside or outside the radius (up to 0.2 %, where Lambert's formula must defer to the
+    geodesic; not exactly on it, where two exact methods may differ in the last bit)."""
+    ends = [Geodesic.WGS84.Direct(lat, lon, azimuth, radius * 1000 * (1 + (off if out else -off)))
+            for azimuth, off, out in around]
+    lats, lons = np.array([e["lat2"] for e in ends]), np.array([e["lon2"] for e in ends])
+    exact = np.array([Geodesic.WGS84.Inverse(lat, lon, a, b)["s12"] / 1000 for a, b in zip(lats, lons)])
+    assert within_exactly(lat, lon, lats, lons, radius).tolist() == (exact <= radius).tolist()
