@@ -140,6 +140,9 @@ class Config:
     lead_min_fill_s: float = setting(3.0, "Least seconds between loading a contact form and sending it (faster: a bot).")
     lead_reminder_days: int = setting(3, "Days a lead may stay 'new' before it is flagged to the channel team.")
     lead_retention_days: int = setting(365, "Days a lead is kept; `locator purge` deletes older ones.")
+    index_publish: bool = setting(
+        True, "Publish each full index build into the store, so a node without an index copies it instead of building."
+    )
     testing: bool = setting(False, "Testing mode (Flask TESTING).")
 
     @classmethod

@@ -323,3 +323,33 @@ class LeadRoute(Base):
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+# --- Published index (issue 13): a node's finished build, packed, for fresh nodes to copy ----------------------
+# Written by locator.search.published after a full build; a node with no usable index copies the newest one of
+# its own format, checks it against `sha256`, unpacks it and follows the change log from `marker`.
+
+
+class PublishedIndex(Base):
+    """One published build: `chunks` rows of PublishedIndexChunk hold its packed bytes (`size`, `sha256`)."""
+
+    __tablename__ = "published_index"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    format: Mapped[str] = mapped_column(String(40), index=True)  # snapshot format and schema (published.format_tag)
+    marker: Mapped[int] = mapped_column(Integer)  # the change id the build reflects
+    partners: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    chunks: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PublishedIndexChunk(Base):
+    """A slice (published.CHUNK bytes at most) of a published build's packed bytes, in `seq` order."""
+
+    __tablename__ = "published_index_chunk"
+
+    index_id: Mapped[int] = mapped_column(ForeignKey("published_index.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -14,8 +14,10 @@ REQUIRE_ALL = os.environ.get("LOCATOR_REQUIRE_ALL") == "1"
 
 # Every app the tests build (and the servers they start) gets generous rate limits and no request log on
 # stderr; the tests of the limits and of the log set their own (explicit settings win over the environment).
+# No build is published into the store (tests share stores: one test's build is not another's); the tests of
+# publishing turn it on.
 GENEROUS_LIMITS = {f"LOCATOR_RATELIMIT_{name}": "100000/minute" for name in ("SEARCH", "SUGGEST", "GEOCODE", "SIGN_IN", "FORMS")}
-for _name, _value in {**GENEROUS_LIMITS, "LOCATOR_REQUEST_LOG": "false"}.items():
+for _name, _value in {**GENEROUS_LIMITS, "LOCATOR_REQUEST_LOG": "false", "LOCATOR_INDEX_PUBLISH": "false"}.items():
     os.environ.setdefault(_name, _value)
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

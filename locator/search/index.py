@@ -103,6 +103,12 @@ def current_dir(index_dir: str | Path) -> Path | None:
     return path if snapshot.exists(path) else None
 
 
+def intact_dir(index_dir: str | Path) -> Path | None:
+    """The live build when its snapshot's meta is readable (a damaged or deleted one: None); a small file read."""
+    build = current_dir(index_dir)
+    return build if build is not None and base_marker(build) is not None else None
+
+
 def read_marker(build: Path) -> int:
     try:
         return int((build / MARKER).read_text().strip() or 0)
@@ -128,7 +134,7 @@ def build(db: Database, index_dir: str | Path) -> BuildReport:
     """Build a complete index beside the live one, then swap the pointer (a crash leaves the old one)."""
     root = Path(index_dir)
     root.mkdir(parents=True, exist_ok=True)
-    build_dir = root / f"build-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    build_dir = new_build_dir(root)
     build_dir.mkdir()
     seconds: dict[str, float] = {}
     try:
@@ -147,12 +153,22 @@ def build(db: Database, index_dir: str | Path) -> BuildReport:
         snapshot.write(model, build_dir, segment)
         seconds["snapshot"] = time.perf_counter() - t
         _write_atomic(build_dir / MARKER, str(marker))
-        _write_atomic(root / POINTER, build_dir.name)
+        install(build_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
-    _prune(root, keep=build_dir.name)
     return BuildReport(build_dir, len(docs), marker, seconds)
+
+
+def new_build_dir(root: Path) -> Path:
+    """A new, empty build directory's path in `root` (not created)."""
+    return root / f"build-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+
+
+def install(build_dir: Path) -> None:
+    """Make a complete build directory the live one (the pointer swapped atomically) and prune old ones."""
+    _write_atomic(build_dir.parent / POINTER, build_dir.name)
+    _prune(build_dir.parent, keep=build_dir.name)
 
 
 def _prune(root: Path, keep: str) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from locator.config import Config
 from locator.db import Database
 from locator.errors import IndexUnavailable
-from locator.search import index
+from locator.search import index, published
 from locator.search.documents import load_docs
 from locator.search.model import ReadModel
 from locator.search.rebuild import build_in_child
@@ -115,6 +115,7 @@ class ModelKeeper:
         self._behind_since: float | None = None  # when the store was first seen ahead of the model
         self._building = threading.Event()  # set while this process builds an index
         self._serving = False  # start() was called: searches never wait for a build
+        self._index_lost = False  # the live build left the disk (deleted, damaged) while a model serves
         poll = config.index_poll_s
         self.store = Backoff("reading the store's change log", poll)
         self.builder = Backoff(f"building the search index in {config.index_dir}", 1.0, max_s=300.0, log_each=True)
@@ -134,14 +135,14 @@ class ModelKeeper:
 
     def status(self) -> dict[str, object]:
         """What /healthz and /readyz report: whether a model serves, its lag, the store's and builder's state."""
-        model = self._model
+        model, lost, lag = self._model, self._index_lost, self.lag_s()  # read once: the follower changes them
         return {
             "model_loaded": model is not None,
             "marker": model.marker if model is not None else None,
-            "lag_s": round(self.lag_s(), 3),
-            "ready": self.ready(),
+            "lag_s": round(lag, 3),
+            "ready": model is not None and not lost and lag <= READY_LAG_S,  # (ready(), from the same reads)
             "building": self._building.is_set(),
-            "index_on_disk": index.current_dir(self.config.index_dir) is not None,
+            "index_on_disk": not lost and index.intact_dir(self.config.index_dir) is not None,
             "store_ok": self.store.ok,
             "store_error": self.store.error,
             "build_ok": self.builder.ok,
@@ -151,7 +152,7 @@ class ModelKeeper:
     def ready(self, max_lag_s: float = READY_LAG_S) -> bool:
         """Cheap (no I/O): a model serves and no change the store is known to hold has waited more than
         max_lag_s for it (while the store is unreachable, the lag seen last stands)."""
-        return self._model is not None and self.lag_s() <= max_lag_s
+        return self._model is not None and not self._index_lost and self.lag_s() <= max_lag_s
 
     def lag_s(self) -> float:
         """Seconds since the follower first saw the store ahead of the model; 0 when in step."""
@@ -187,6 +188,7 @@ class ModelKeeper:
     def reindex(self) -> index.BuildReport:
         with self._build_lock():
             report = index.build(self.db, self.config.index_dir)
+            self._publish(report.path, report.partners)
         with self._lock:
             self._model, self._build = None, None
             self._load_or_build()
@@ -260,22 +262,23 @@ class ModelKeeper:
             return
         if model is None:  # none yet, or unreadable (older format, disk trouble): build from the store
             unusable = build  # (unless another process has built a new one meanwhile: load that)
-            build = self._build_index(only_if=lambda: index.current_dir(self.config.index_dir) == unusable)
+            build = self._build_index(only_if=lambda: index.current_dir(self.config.index_dir) == unusable, copy=True)
             if build is None:
                 return
             model = index.load_model(build)
         self._model, self._build, self._behind_since = model, build, None
         trim_heap()
 
-    def _build_index(self, only_if=lambda: True) -> Path | None:
-        """Build a new index (one process at a time per index_dir); None when it failed (backing off)."""
+    def _build_index(self, only_if=lambda: True, copy: bool = False) -> Path | None:
+        """Build a new index (one process at a time per index_dir), or with `copy` first try to copy the
+        newest build another node published; None when it failed (backing off)."""
         self._building.set()  # (also while another process builds: this one's searches answer 503 meanwhile)
         try:
             with self._build_lock():
                 try:
                     built = index.current_dir(self.config.index_dir)
                     if built is None or only_if():
-                        built = self._build_now()
+                        built = (copy and published.copy(self.db, self.config.index_dir)) or self._build_now()
                 except STORE_ERRORS:
                     raise
                 except Exception as exc:  # OSError (full disk), MemoryError, Whoosh: the old model keeps serving
@@ -293,8 +296,15 @@ class ModelKeeper:
         """A full build: in a child process where the database is a file or a server this process does
         not own exclusively (always, but for in-memory stores), so searches here keep their core."""
         if self.config.build_in_child and ":memory:" not in self.config.database_url:
-            return build_in_child(self.config)
-        return index.build(self.db, self.config.index_dir).path
+            return build_in_child(self.config)  # (the child publishes it)
+        report = index.build(self.db, self.config.index_dir)
+        self._publish(report.path, report.partners)
+        return report.path
+
+    def _publish(self, build: Path, partners: int) -> None:
+        """Publish a full build for other nodes (index_publish); a failure only logs: this node has its index."""
+        if self.config.index_publish:
+            published.publish_or_log(self.db, build, partners)
 
     def _follow(self) -> None:
         """Apply the store's changes since the model's marker: a delta over the model, or for a big
@@ -348,6 +358,31 @@ class ModelKeeper:
         trim_heap()
         return True
 
+    def _lost_index(self) -> bool:
+        """Whether the live build left the disk under this process (deleted, or its snapshot's meta
+        unreadable); cheap: a stat and a small file read per poll."""
+        lost = index.intact_dir(self.config.index_dir) is None
+        if lost and not self._index_lost:
+            log.error("the search index in %s is gone or damaged; rebuilding it while searches go on from the "
+                      "model in memory", self.config.index_dir)
+        self._index_lost = lost
+        return lost
+
+    def _restore_index(self) -> None:
+        """Copy the published build (or build anew) while the model in memory serves, then swap to it and
+        replay the changes after its marker."""
+        build = self._build_index(only_if=lambda: index.intact_dir(self.config.index_dir) is None, copy=True)
+        model = index.load_model(build) if build is not None else None
+        if model is None:
+            return
+        with self.db.session() as session:
+            ids, newest = index.changed_partners(session, model.marker)
+            if ids:
+                model = model.with_docs(load_docs(session, ids), ids, newest)
+        self._model, self._build, self._behind_since, self._index_lost = model, build, None, False
+        log.warning("the search index in %s is restored (change %d)", self.config.index_dir, model.marker)
+        trim_heap()
+
     def _sync_segments(self) -> None:
         if self._build is None or index.read_marker(self._build) >= self._model.marker or self.segments.waiting():
             return
@@ -389,6 +424,8 @@ class ModelKeeper:
                     if self.builder.waiting():
                         return self.builder.retry_in()
                     self._load_or_build()
+                elif self._lost_index() and not self.builder.waiting():
+                    self._restore_index()
                 self._follow()
         except STORE_ERRORS as exc:
             self.store.failed(exc, "searches go on from the read model")

@@ -1,5 +1,6 @@
 """A full index build in a child process, so a serving process keeps its core (and its GIL) for
-searches while a big change is absorbed: `python -m locator.search.rebuild` builds and prints the path."""
+searches while a big change is absorbed: `python -m locator.search.rebuild` builds (and publishes, with
+index_publish) and prints the path."""
 from __future__ import annotations
 
 import errno as errnos
@@ -23,7 +24,8 @@ class BuildFailed(RuntimeError):
 
 def build_in_child(config: Config, timeout_s: float = 3600) -> Path:
     env = dict(os.environ, LOCATOR_DATABASE_URL=config.database_url, LOCATOR_INDEX_DIR=str(config.index_dir),
-               LOCATOR_SPATIALITE_LIBRARY=config.spatialite_library)
+               LOCATOR_SPATIALITE_LIBRARY=config.spatialite_library,
+               LOCATOR_INDEX_PUBLISH="true" if config.index_publish else "false")
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "locator.search.rebuild"], env=env, capture_output=True,
                             text=True, timeout=timeout_s)
@@ -45,6 +47,10 @@ def main() -> int:
     db = Database(config.database_url, config.spatialite_library)
     try:
         report = index.build(db, config.index_dir)
+        if config.index_publish:  # for other nodes (a failure only logs: the build is this node's)
+            from locator.search.published import publish_or_log
+
+            publish_or_log(db, report.path, report.partners)
     except OSError as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 100 + (exc.errno or errnos.EIO) if (exc.errno or 0) < 150 else 1

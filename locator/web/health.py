@@ -51,12 +51,14 @@ def readiness() -> tuple[bool, dict]:
         if optional in keeper:
             body[optional] = keeper[optional]
     if keeper.get("index_on_disk") is False and keeper["model_loaded"]:
-        body["warning"] = ("the index directory holds no index: searches serve from the model in memory; "
-                           "rebuild it with `locator reindex` (or restart the node)")
+        body["warning"] = ("the index directory holds no index: searches serve from the model in memory while "
+                           "the node rebuilds it (or copies the published one); `locator reindex` rebuilds it too")
     if keeper.get("build_error"):
         body["index_error"] = keeper["build_error"]
     if not keeper["model_loaded"]:
         return False, {**body, "reason": "the search model is not loaded yet" + (" (building)" if keeper.get("building") else "")}
+    if keeper.get("ready") is False and keeper.get("index_on_disk") is False:
+        return False, {**body, "reason": "the index directory lost its index: the node is restoring it"}
     if keeper.get("ready") is False:
         return False, {**body, "reason": f"a change has waited {keeper.get('lag_s')} s to reach the search model"}
     try:
