@@ -13,6 +13,8 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+from functools import lru_cache
+from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess, values
@@ -30,8 +32,15 @@ METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:
     method = method if method in METHODS else "OTHER"
-    metrics.HTTP_REQUESTS.labels(endpoint, method, str(status)).inc()
-    metrics.HTTP_LATENCY.labels(endpoint, str(status)).observe(seconds)
+    count, latency = _request_series(endpoint, method, status)
+    count.inc()
+    latency.observe(seconds)
+
+
+@lru_cache(maxsize=4096)  # the label values are closed sets (endpoints × methods × statuses)
+def _request_series(endpoint: str, method: str, status: int) -> tuple[Any, Any]:
+    """The labelled counter and histogram of one kind of request, looked up once (labels() locks and hashes)."""
+    return metrics.HTTP_REQUESTS.labels(endpoint, method, str(status)), metrics.HTTP_LATENCY.labels(endpoint, str(status))
 
 
 def may_read() -> bool:

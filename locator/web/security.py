@@ -8,7 +8,7 @@ else the request's host if it is in `allowed_hosts`; a forged Host header never 
 """
 from __future__ import annotations
 
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -81,6 +81,7 @@ def frame_ancestors(cors_origins: str) -> str:
     return " ".join(["'self'", *origins])
 
 
+@lru_cache(maxsize=64)  # a few settings' values: built once, not per response
 def content_security_policy(tile_url: str, framing: str) -> str:
     tiles = origin_of(tile_url) or ""
     directives = {
