@@ -27,7 +27,7 @@ if only:
     p = Profiler(interval=0.0002); p.start()
     for _ in range(5):
         for c, q in qs:
-            if c == only:
+            if c == only or only == "all":
                 try: loc.search(q)
                 except Exception: pass
     p.stop(); print(p.output_text(unicode=False, color=False, show_all=False)[:15000]); sys.exit()

@@ -104,10 +104,11 @@ class Gazetteer(Readings):
         self._lat_sorted = lats[self._lat_order]
         self._prefix_memo: dict[str, list[tuple[float, int]]] = {}
         self._region_of_memo: dict[tuple[str, float, float], str | None] = {}
+        self._lookup_memo: dict[tuple, object] = {}
         self._lock = threading.Lock()
 
     def __getstate__(self):
-        runtime = {"_prefix_memo", "_region_of_memo", "_lock", "_lat_order", "_lat_sorted", "_suffix_codes"}
+        runtime = {"_prefix_memo", "_region_of_memo", "_lookup_memo", "_lock", "_lat_order", "_lat_sorted", "_suffix_codes"}
         return {k: v for k, v in self.__dict__.items() if k not in runtime}
 
     def __setstate__(self, state):

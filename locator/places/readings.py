@@ -11,6 +11,7 @@ from locator.places.text import fold, split_parts
 
 CITY_STATE_MAX_KM2 = 5000  # a country this small named alone means its city (Singapore, Luxembourg)
 MAX_TEXT = 200  # longer place texts name nothing
+LOOKUP_MEMO_SIZE = 20000  # lookups remembered (searches repeat the places people type; a Location never changes)
 MAX_ALTERNATIVES = 4  # other readings of an ambiguous name that travel with the answer
 ALTERNATIVE_SHARE = 0.01  # ... each at least this share of the best reading's weight
 ALTERNATIVE_MIN_WEIGHT = 20000  # ... and of a town this big
@@ -45,6 +46,17 @@ class Readings:
         country) prefers that country's reading of an ambiguous name. The other readings are the
         Location's `alternatives`. With `address`, leading parts that name nothing (street lines) are
         skipped; otherwise only parts with a digit (a house number) are, so `Foo, USA` is None."""
+        key = (text, country, context, address)
+        memo = self._lookup_memo
+        if key in memo:
+            return memo[key]
+        found = self._lookup(text, country, context, address)
+        if len(memo) >= LOOKUP_MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+        return found
+
+    def _lookup(self, text: str, country: str | None, context: str | None, address: bool) -> Location | None:
         readings = self.readings(text, country, context=context, address=address)
         if not readings:
             return None

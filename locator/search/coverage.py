@@ -81,14 +81,15 @@ class Coverage:
         """kind → the named entries this row has (what it offers of what was asked)."""
         i = self._one(row)
         found: dict[str, list[str]] = {}
-        has: dict[str, list[str]] = {}
+        has: dict[str, set[int]] = {}
         for unit, level in zip(self.units, self.levels):
             if not level[i]:
                 continue
             for kind, code in unit.entries:
+                csr = model.csr[kind]
                 if kind not in has:
-                    has[kind] = model.csr[kind].row(row)
-                if code in has[kind] and code not in found.get(kind, ()):
+                    has[kind] = set(csr.vals[csr.ptr[row] : csr.ptr[row + 1]].tolist())
+                if csr.index.get(code) in has[kind] and code not in found.get(kind, ()):
                     found.setdefault(kind, []).append(code)
         return found
 
