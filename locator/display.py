@@ -152,13 +152,17 @@ def _explanation(item: ResultItem, asked: Asked, distance: str) -> str:
 def profile_facts(profile: Mapping[str, Any]) -> list[str]:
     """The facts that make a profile complete, of those the mapping holds: “Website”, “Email”, “Logo”,
     “3 services”, “2 languages”, “1 certification”. Cards and profile pages both use it."""
-    return list(_profile_facts(tuple(bool(profile.get(key)) for key, _ in CONTACT_FACTS),
-                               tuple(len(profile.get(key) or ()) for key, _ in COUNTED_FACTS)))
+    return list(_profile_facts(*_fact_key(profile)))
+
+
+def _fact_key(profile: Mapping[str, Any]) -> tuple[tuple[bool, ...], tuple[int, ...]]:
+    """Which contact details a profile has and how many of each counted list: all its facts depend on."""
+    return (tuple(bool(profile.get(key)) for key, _ in CONTACT_FACTS),
+            tuple(len(profile.get(key) or ()) for key, _ in COUNTED_FACTS))
 
 
 @lru_cache(maxsize=1024)
 def _profile_facts(contacts: tuple[bool, ...], counts: tuple[int, ...]) -> tuple[str, ...]:
-    """The facts of a profile by which contact details it has and how many of each counted list (few distinct)."""
     facts = [name for (_, name), has in zip(CONTACT_FACTS, contacts) if has]
     facts += [f"{count} {one}{'' if count == 1 else 's'}" for (_, one), count in zip(COUNTED_FACTS, counts) if count]
     return tuple(facts)
@@ -166,9 +170,14 @@ def _profile_facts(contacts: tuple[bool, ...], counts: tuple[int, ...]) -> tuple
 
 def profile_words(profile: Mapping[str, Any], seller: bool = False) -> str:
     """The profile line: its facts, and for sellers its completeness ("profile 57% complete")."""
-    parts = profile_facts(profile)
-    if seller and profile.get("completeness") is not None:
-        parts.append(f"profile {profile['completeness']}% complete")
+    return _profile_line(*_fact_key(profile), profile.get("completeness") if seller else None)
+
+
+@lru_cache(maxsize=4096)
+def _profile_line(contacts: tuple[bool, ...], counts: tuple[int, ...], completeness: int | None) -> str:
+    parts = list(_profile_facts(contacts, counts))
+    if completeness is not None:
+        parts.append(f"profile {completeness}% complete")
     return " · ".join(parts)
 
 
@@ -183,10 +192,12 @@ def labels(kind: str, codes: tuple[str, ...]) -> str:
     return ", ".join(vocab.label(kind, c) for c in codes)
 
 
-def _card_profile(item: ResultItem) -> dict[str, Any]:
-    """What a result knows of its profile (its located offices; contact details only the profile page has)."""
-    return {"website": item.website, "logo_url": item.logo_url, "services": item.services,
-            "languages": item.languages, "offices": item.offices, "completeness": item.completeness}
+def _card_line(item: ResultItem, seller: bool) -> str:
+    """`profile_words` of what a result knows of its profile: its website and logo (the other contact details only
+    the profile page has), services, languages and located offices; in CONTACT_FACTS' and COUNTED_FACTS' order."""
+    return _profile_line((bool(item.website), False, False, bool(item.logo_url)),
+                         (len(item.services), len(item.languages), 0, len(item.offices)),
+                         item.completeness if seller else None)
 
 
 def result_display(item: ResultItem, location: Location | None = None, query: Mapping[str, Any] | None = None,
@@ -208,4 +219,4 @@ def _result_display(item: ResultItem, location: Location | None, asked: Asked, s
     distance = distance_words(item, location)
     return {"explanation": _explanation(item, asked, distance), "distance": distance,
             "track": vocab.label("track", item.track), "track_help": TRACK_HELP.get(item.track, ""),
-            "profile": profile_words(_card_profile(item), seller), "facts": facts(item)}
+            "profile": _card_line(item, seller), "facts": facts(item)}
