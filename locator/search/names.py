@@ -1,9 +1,10 @@
 """Which rows hold a word in their name (“the word is in its name” counts as covering it strongly)."""
 from __future__ import annotations
 
+import bisect
 import threading
 import weakref
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -11,13 +12,28 @@ from locator.search.analysis import fold_terms, stem
 from locator.search.model import ReadModel
 
 
+def postings(names: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(sorted terms, ptr, rows): the CSR of stemmed folded name term → rows (ascending), written into a
+    build's snapshot so that every process maps it instead of building its own dict of lists."""
+    pairs = sorted((term, row) for row, name in enumerate(names) for term in {stem(t) for t in fold_terms(name)})
+    terms = sorted({term for term, _ in pairs})
+    counts = np.zeros(len(terms) + 1, dtype=np.int64)
+    at = {term: i for i, term in enumerate(terms)}
+    for term, _ in pairs:
+        counts[at[term] + 1] += 1
+    return terms, np.cumsum(counts), np.array([row for _, row in pairs], dtype=np.int64)
+
+
 class NameTerms:
     """Stemmed folded name terms → rows, for “the word is in its name”. Rows are append-only in a
     model's lineage (a delta adds rows after the build's), so one index grows with the models of a
     lineage instead of being rebuilt: a model continues it when it has the same build rows (the same
-    `records.blobs` object) and the delta rows it has seen (the same `records.extra` objects)."""
+    `records.blobs` object) and the delta rows it has seen (the same `records.extra` objects).
+    A snapshot's model comes with the build's rows as a mapped CSR (`mapped`); the rows deltas add are
+    kept in the lists."""
 
     def __init__(self) -> None:
+        self.mapped: tuple[Sequence[str], np.ndarray, np.ndarray] | None = None  # (sorted terms, ptr, rows)
         self.lists: dict[str, list[int]] = {}
         self.arrays: dict[str, np.ndarray] = {}
         self.size = 0
@@ -25,6 +41,22 @@ class NameTerms:
         self.extra = 0
         self.last_extra: object = None
         self.sample: list[tuple[int, str]] = []
+
+    @classmethod
+    def of_snapshot(cls, records: Any, terms: Sequence[str], ptr: np.ndarray, rows: np.ndarray) -> "NameTerms":
+        """The index of a snapshot's build rows (`records`: its Records), over the mapped CSR."""
+        index = cls()
+        index.mapped = (terms, ptr, rows)
+        index.size = len(records)
+        index.base = weakref.ref(records.blobs)
+        return index
+
+    def _mapped_rows(self, term: str) -> np.ndarray | None:
+        if self.mapped is None:
+            return None
+        terms, ptr, rows = self.mapped
+        i = bisect.bisect_left(terms, term)
+        return rows[ptr[i]:ptr[i + 1]] if i < len(terms) and terms[i] == term else None
 
     def covers(self, records: Any) -> bool:
         """Whether `records` are, or continue, the records this index was built from."""
@@ -57,7 +89,11 @@ class NameTerms:
     def rows(self, term: str) -> np.ndarray:
         found = self.arrays.get(term)
         if found is None:
-            found = self.arrays[term] = np.array(self.lists.get(term, ()), dtype=np.int64)
+            mapped, added = self._mapped_rows(term), self.lists.get(term)
+            if mapped is not None and not added:
+                return mapped  # a view of the map: nothing to keep
+            found = np.array(added or (), dtype=np.int64)
+            found = self.arrays[term] = found if mapped is None else np.concatenate([mapped, found])
         return found
 
     def rows_with_all(self, terms: tuple[str, ...], n: int) -> np.ndarray:
@@ -79,6 +115,10 @@ def name_terms(model: ReadModel) -> NameTerms:
     global _names
     cached = model.__dict__.get("_name_terms")
     if cached is not None:
+        if cached.mapped is not None and cached is not _names:  # a snapshot's: the models of its deltas continue it
+            with _names_lock:
+                if _names is None or not _names.covers(model.records):
+                    _names = cached
         return cached
     records = model.records
     with _names_lock:

@@ -3,7 +3,7 @@ read-only (numpy memmap), so the workers of a node share one copy in the page ca
 loads a model in milliseconds instead of decoding it into private memory.
 
     <build>/columns/  meta.json + *.npy   what the store gave (rows, offices, filters, records, service
-                                          areas, name prefixes) and what searches derive from it (orders)
+                                          areas, name prefixes, name terms) and what searches derive from it (orders)
     <build>/text/     meta.json + *.npy   the fold and stem postings, derived from the Whoosh segment
 
 A build writes both. The columns come from the store only: missing or damaged, the build is made
@@ -25,10 +25,11 @@ import numpy as np
 
 from locator.search.columns import Csr, PrefixIndex, Records, Strings
 from locator.search.documents import CSR_KINDS
+from locator.search import names
 from locator.search.model import ReadModel
 from locator.search.postings import Postings
 
-VERSION = 5  # 5: memory-mapped .npy arrays (4 was one pickled columns file)
+VERSION = 6  # 6: the name terms' CSR (names.py); 5: memory-mapped .npy arrays (4 was one pickled columns file)
 COLUMNS, TEXT = "columns", "text"
 META = "meta.json"
 _ROWS = ("pid", "alive", "published", "select", "completeness", "off_ptr", "off_lat", "off_lon")
@@ -70,6 +71,8 @@ def write(model: ReadModel, build: Path, segment: str) -> None:
     prefixes = model.prefixes if model.prefixes is not None else PrefixIndex.of(records.names)
     _strings(arrays, "prefix.keys", Strings.of(list(prefixes.keys)))
     arrays["prefix.rows"] = np.asarray(prefixes.rows, dtype=np.int64)
+    terms, arrays["nameterms.ptr"], arrays["nameterms.rows"] = names.postings(records.names)
+    _strings(arrays, "nameterms.keys", Strings.of(terms))
     meta = {"marker": int(model.marker), "segment": segment, "avgdl": float(fold.avgdl),
             "csr": {kind: list(csr.codes) for kind, csr in model.csr.items()}}
     _write_part(build, COLUMNS, meta, arrays)
@@ -172,6 +175,11 @@ def read_columns(build: Path) -> dict[str, Any]:
         records = Records(_mapped_strings(a, "records", n), _mapped_strings(a, "names", n), _mapped_strings(a, "ids", n))
         wkb = _mapped_strings(a, "areas.wkb", len(a["areas.rows"]))
         prefixes = PrefixIndex(_mapped_strings(a, "prefix.keys", len(a["prefix.rows"])), a["prefix.rows"])
+        name_keys = _mapped_strings(a, "nameterms.keys")
+        _check_ptr("nameterms.ptr", a["nameterms.ptr"], len(a["nameterms.rows"]), len(name_keys))
+        if len(a["nameterms.rows"]) and int(a["nameterms.rows"].max()) >= n:
+            raise Damaged(f"{COLUMNS}: name term rows beyond its {n}")
+        name_terms = names.NameTerms.of_snapshot(records, name_keys, a["nameterms.ptr"], a["nameterms.rows"])
     except KeyError as exc:
         raise Damaged(f"{COLUMNS}: no array {exc}") from None
     from shapely import from_wkb
@@ -181,7 +189,7 @@ def read_columns(build: Path) -> dict[str, Any]:
     fields = {name: a[name] for name in _ROWS}
     fields.update(marker=int(meta["marker"]), records=records, csr=csr, prefixes=prefixes,
                   areas=dict(zip(a["areas.rows"].tolist(), geoms)))
-    return {"fields": fields, "derived": {name: a[name] for name in ReadModel.DERIVED},
+    return {"fields": fields, "derived": {name: a[name] for name in ReadModel.DERIVED}, "name_terms": name_terms,
             "text_lengths": a["text_lengths"], "avgdl": float(meta["avgdl"]), "segment": meta["segment"]}
 
 
@@ -209,4 +217,5 @@ def read_text(build: Path, columns: dict[str, Any]) -> dict[str, Postings]:
 def model_of(columns: dict[str, Any], text: dict[str, Postings]) -> ReadModel:
     model = ReadModel(**columns["fields"], text=text)
     model.__dict__.update(columns["derived"])
+    model.__dict__["_name_terms"] = columns["name_terms"]  # (names.name_terms' slot)
     return model
