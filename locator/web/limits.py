@@ -88,6 +88,10 @@ def init_app(app: Flask) -> Limiter:
     limiter = Limiter(client_key, storage_uri=storage_uri(cfg.ratelimit_storage_uri), strategy="fixed-window",
                       key_prefix="locator", in_memory_fallback_enabled=True)
     limiter.init_app(app)
+    if not (limiter.limit_manager.default_limits or limiter.limit_manager.application_limits):
+        # Every limit is a route's own, counted by its view's wrapper (attach); the limiter's before-request pass
+        # only looks for app-wide limits, which there are none of: every request would resolve nothing twice.
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
     app.extensions[EXTENSION] = limiter
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     attached = threading.Lock()
