@@ -45,8 +45,10 @@ def _finish(response: Response) -> Response:
     response.headers[HEADER] = request_id() or ""
     endpoint = request.endpoint or "unmatched"
     metrics.observe_request(endpoint, request.method, response.status_code, seconds)
-    if current_app.config["LOCATOR"].request_log:
-        log.info(json.dumps(line(endpoint, response, seconds), separators=(",", ":")))
+    if current_app.config["LOCATOR"].request_log and log.isEnabledFor(logging.INFO):
+        text = json.dumps(line(endpoint, response, seconds), separators=(",", ":"))
+        # log.info(text) without its walk up the stack for the caller's file and line (nothing prints them)
+        log.handle(log.makeRecord(log.name, logging.INFO, __file__, 0, text, None, None, "_finish"))
     return response
 
 
