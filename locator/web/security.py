@@ -102,12 +102,16 @@ def content_security_policy(tile_url: str, framing: str) -> str:
 
 def _headers(response: Response) -> Response:
     cfg = current_app.config["LOCATOR"]
-    framing = frame_ancestors(cfg.cors_origins) if g.get("frameable") else "'none'"
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(cfg.tile_url, framing))
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if not g.get("frameable"):
-        response.headers.setdefault("X-Frame-Options", "DENY")
+    frameable = g.get("frameable")
+    framing = frame_ancestors(cfg.cors_origins) if frameable else "'none'"
+    defaults = [("Content-Security-Policy", content_security_policy(cfg.tile_url, framing)),
+                ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin")]
+    if not frameable:
+        defaults.append(("X-Frame-Options", "DENY"))
+    present = {name.lower() for name, _ in response.headers}  # one pass (setdefault scans, and raises, per header)
+    for name, value in defaults:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     if request.path.startswith(("/sellers", "/sign-in", "/sign-out", "/admin", "/partner")):  # per-user pages
         response.headers["Cache-Control"] = "no-store"
     return response
