@@ -73,7 +73,7 @@ def fresh_node(env: dict[str, str], index_dir: Path, log_path: Path, search_path
                timeout_s: float = 600) -> dict:
     """Start gunicorn on an empty index directory; time until /readyz is 200 and until a search is
     answered 200, polling both every 0.25 s; and the slowest answer any search got before (a search
-    that waited for a build would show here)."""
+    that waited for a build would show here); `index`: whether the node copied a published build or built one."""
     shutil.rmtree(index_dir, ignore_errors=True)
     index_dir.mkdir(parents=True)
     env = dict(env, LOCATOR_INDEX_DIR=str(index_dir))
@@ -94,7 +94,12 @@ def fresh_node(env: dict[str, str], index_dir: Path, log_path: Path, search_path
                 else:
                     slowest_before = max(slowest_before, took)
             time.sleep(0.25)
-    return {"listening_s": round(up_s, 1), "ready_s": None if ready_s is None else round(ready_s, 1),
+    try:
+        build = (index_dir / "CURRENT").read_text().strip()
+    except OSError:
+        build = ""
+    return {"index": "copied" if build.endswith("-copied") else "built" if build else None,
+            "listening_s": round(up_s, 1), "ready_s": None if ready_s is None else round(ready_s, 1),
             "first_search_s": None if search_s is None else round(search_s, 1),
             "slowest_answer_before_s": round(slowest_before, 3), "answers_before": statuses}
 

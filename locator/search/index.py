@@ -260,6 +260,9 @@ def clean_debris(index_dir: str | Path, builds: bool = False) -> list[str]:
         for path in root.glob(".*.tmp"):
             path.unlink(missing_ok=True)
             removed.append(path.name)
+        for path in root.glob(".build-*.copying"):  # a copy of a published build cut short (published.fetch)
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
     live = current_dir(root)
     if live is None or not whoosh_index.exists_in(str(live)):
         return removed

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 CHUNK = 8 * 1024 * 1024  # bytes per row: well under PostgreSQL's 1 GB bytea limit, and little memory per row
 KEEP = 2  # the newest and the one before it (a node may be copying it right now)
 _SKIP = {"MAIN_WRITELOCK"}  # Whoosh's lock file: each node makes its own
+COPIED = "-copied"  # the name of a copied build directory ends so (`ls` tells copies from builds)
 
 
 class Unusable(ValueError):
@@ -181,7 +182,8 @@ def fetch(db: Database, row: PublishedIndex, root: Path) -> Path:
             raise Unusable(f"{size} bytes with sha256 {digest.hexdigest()[:12]}…, not {row.size} with {row.sha256[:12]}…")
         packed.seek(0)
         build = index.new_build_dir(root)
-        tmp = root / f".{build.name}.copy.tmp"
+        build = build.with_name(build.name + COPIED)
+        tmp = root / f".{build.name}.copying"  # (index.clean_debris removes one a crash left)
         try:
             _unpack(packed, tmp)
             if index.base_marker(tmp) != row.marker:

@@ -60,6 +60,7 @@ def test_a_fresh_node_copies_the_published_build_and_catches_up_on_the_change_lo
     assert names(fresh, "published") == ["Published Partners"]
     build = index.current_dir(tmp_path / "fresh")
     assert build is not None and index.base_marker(build) == marker  # copied: a build would start later
+    assert build.name.endswith(published.COPIED)
     with fresh_db.session() as session:
         assert fresh.locator.keeper.status()["marker"] == last_change_id(session) > marker
 
@@ -88,7 +89,7 @@ def test_a_damaged_published_build_is_refused_and_the_node_builds_from_the_store
     fresh = node(fresh_db, tmp_path / "fresh")
     assert names(fresh, "later") == ["Later Change Consulting"]
     build = index.current_dir(tmp_path / "fresh")
-    assert index.base_marker(build) > marker  # built from the store, not copied
+    assert index.base_marker(build) > marker and not build.name.endswith(published.COPIED)  # built, not copied
     assert "is not usable" in caplog.text and "sha256" in caplog.text
     assert sorted(p.name for p in (tmp_path / "fresh").iterdir() if p.name.startswith(("build-", "."))) == [
         ".build.lock", build.name]  # nothing of the refused copy is left behind
@@ -147,3 +148,10 @@ def test_a_node_without_publishing_publishes_nothing(fresh_db, tmp_path):
     node(fresh_db, tmp_path / "index", index_publish=False).locator.reindex()
     with fresh_db.session() as session:
         assert session.scalars(select(PublishedIndex)).all() == []
+
+
+def test_a_copy_cut_short_by_a_crash_is_cleaned_up(tmp_path):
+    root = tmp_path / "index"
+    (root / ".build-20260101000000-1-1-copied.copying" / "columns").mkdir(parents=True)
+    assert index.clean_debris(root, builds=True) == [".build-20260101000000-1-1-copied.copying"]
+    assert list(root.iterdir()) == []
