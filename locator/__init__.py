@@ -42,6 +42,9 @@ def before_fork(app) -> None:
     services = app.extensions["locator"]
     try:
         services.locator.warm()
+        from locator.search.intent import phrases
+
+        phrases()  # the vocabulary's names in every language (CLDR via babel, ~125 MB): shared, also without an index
     except Exception:
         logging.getLogger(__name__).exception("could not warm the search before forking the workers")
     services.locator.keeper.before_fork()
