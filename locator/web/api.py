@@ -23,6 +23,8 @@ bp = Blueprint("api", __name__)
 V1 = "/api/v1"
 MAX_URL_BYTES = 6144  # well under gunicorn.conf.py's limit_request_line (8190), so this JSON 414 is what clients get
 SUGGEST_LIMIT = 10
+VARY = "Accept, Authorization"
+VARY_BY_LANGUAGE = f"{VARY}, Accept-Language"
 
 
 @bp.before_request
@@ -58,21 +60,16 @@ def output_format() -> str:
     return by_mimetype.get(request.accept_mimetypes.best_match(list(by_mimetype), "application/json"), "json")
 
 
-def cached_json(body, mimetype: str, who: str) -> Response:
-    """A JSON response with an ETag over its bytes; 304 when the client already has it."""
+def cached_json(body, mimetype: str, who: str, by_language: bool = False) -> Response:
+    """A JSON response with an ETag over its bytes; 304 when the client already has it. `by_language`: the answer
+    reads a place in the visitor's country (Accept-Language), so caches keep one answer per language."""
     data = orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)  # UTF-8, compact; ~10x json.dumps
     etag = hashlib.sha256(data).hexdigest()[:32]
     response = Response(data, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-store" if who == "seller" else "public, max-age=30"
-    response.vary.update(("Accept", "Authorization"))
+    response.headers["Vary"] = VARY_BY_LANGUAGE if by_language else VARY  # (a new response has no Vary to add to)
     return response.make_conditional(request)
-
-
-def by_language(response: Response) -> Response:
-    """A place is read in the visitor's country (Accept-Language), so caches keep one answer per language."""
-    response.vary.add("Accept-Language")
-    return response
 
 
 @bp.get(f"{V1}/search")
@@ -87,7 +84,7 @@ def search():
     results = services().locator.search(query)
     record_search(query, results, "api")
     body, mimetype = formats.render(results, fmt, **options)
-    return by_language(cached_json(body, mimetype, who))
+    return cached_json(body, mimetype, who, by_language=True)
 
 
 @bp.get(f"{V1}/partners/<slug>")
@@ -117,7 +114,7 @@ def geocode():
     if len(text) > 200:
         raise InvalidParameter("q is longer than 200 characters", field="q")
     location = find_place(services().geocoder, text, field="q", context=visitor_country())
-    return by_language(cached_json({"q": text, "location": location_body(location)}, "application/json", "public"))
+    return cached_json({"q": text, "location": location_body(location)}, "application/json", "public", by_language=True)
 
 
 @bp.get(f"{V1}/vocabularies")
