@@ -313,7 +313,8 @@ def report(results: dict, queries: list[BenchQuery]) -> str:
     add("")
     add(f"Listening after {f['listening_s']} s; `/readyz` 200 after {f['ready_s']} s; first search answered 200 after "
         f"{f['first_search_s']} s. Searches before that: {f['answers_before']} (status: count), the slowest answered in "
-        f"{f['slowest_answer_before_s']} s (none waits for the build).")
+        f"{f['slowest_answer_before_s']} s (none waits for the build). Its index: {f.get('index')} (copied: the build "
+        f"`locator reindex` published into the store; built: from the store).")
     add("")
     add("### Targets")
     add("")
