@@ -188,7 +188,9 @@ class ModelKeeper:
     def reindex(self) -> index.BuildReport:
         with self._build_lock():
             report = index.build(self.db, self.config.index_dir)
-            self._publish(report.path, report.partners)
+            done = self._publish(report.path, report.partners)
+            if done is not None:
+                report.seconds["publish"] = done.seconds
         with self._lock:
             self._model, self._build = None, None
             self._load_or_build()
@@ -301,10 +303,9 @@ class ModelKeeper:
         self._publish(report.path, report.partners)
         return report.path
 
-    def _publish(self, build: Path, partners: int) -> None:
+    def _publish(self, build: Path, partners: int) -> published.Published | None:
         """Publish a full build for other nodes (index_publish); a failure only logs: this node has its index."""
-        if self.config.index_publish:
-            published.publish_or_log(self.db, build, partners)
+        return published.publish_or_log(self.db, build, partners) if self.config.index_publish else None
 
     def _follow(self) -> None:
         """Apply the store's changes since the model's marker: a delta over the model, or for a big

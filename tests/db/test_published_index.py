@@ -46,6 +46,7 @@ def publish_one(db, tmp_path) -> int:
         apply_partner(session, partner_data(id="P1", name="Published Partners"))
     first = node(db, tmp_path / "first")
     report = first.locator.reindex()
+    assert report.seconds["publish"] > 0  # `locator reindex` says what publishing took
     with db.session() as session:
         rows = session.scalars(select(PublishedIndex)).all()
         assert [(r.marker, r.partners, r.format) for r in rows] == [(report.marker, 1, published.format_tag())]
