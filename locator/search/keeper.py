@@ -280,7 +280,7 @@ class ModelKeeper:
                 try:
                     built = index.current_dir(self.config.index_dir)
                     if built is None or only_if():
-                        built = (copy and published.copy(self.db, self.config.index_dir)) or self._build_now()
+                        built = (copy and published.copy(self.db, self.config.index_dir, self.config.secret_key)) or self._build_now()
                 except STORE_ERRORS:
                     raise
                 except Exception as exc:  # OSError (full disk), MemoryError, Whoosh: the old model keeps serving
@@ -305,7 +305,9 @@ class ModelKeeper:
 
     def _publish(self, build: Path, partners: int) -> published.Published | None:
         """Publish a full build for other nodes (index_publish); a failure only logs: this node has its index."""
-        return published.publish_or_log(self.db, build, partners) if self.config.index_publish else None
+        if not self.config.index_publish:
+            return None
+        return published.publish_or_log(self.db, build, partners, self.config.secret_key)
 
     def _follow(self) -> None:
         """Apply the store's changes since the model's marker: a delta over the model, or for a big

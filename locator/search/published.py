@@ -3,13 +3,17 @@ about a quarter of its size) into the store, in chunks, with the change id it co
 usable index copies the newest one of its own format instead of building (seconds instead of a minute
 at 100k partners), checks it and follows the change log from there.
 
-A copy is used only when it is whole and of this code's format: its size and sha256 match, it unpacks
-to plain files inside the new build directory, and its snapshot loads. Anything else is logged and the
+A copy is used only when it is whole, of this code's format and signed by a node of this deployment: its
+size and sha256 match, its signature is the HMAC of these with the nodes' shared secret key (a build holds
+pickled records, so only a node may publish one, not anyone who can write to the store), it unpacks to
+plain files inside the new build directory, and its snapshot loads. Without a secret key (one SpatiaLite
+machine) builds are neither signed nor checked. Anything else is logged and the
 node builds from the store; a copy never replaces a working index (it is unpacked beside, then swapped).
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -58,10 +62,17 @@ class Published:
     seconds: float
 
 
+def sign(key: str, format: str, marker: int, size: int, sha256: str) -> str | None:
+    """The HMAC-SHA256 of what a published build is, with the nodes' secret key; None without a key."""
+    if not key:
+        return None
+    return hmac.new(key.encode(), f"{format}|{marker}|{size}|{sha256}".encode(), hashlib.sha256).hexdigest()
+
+
 # ---------------------------------------------------------------- publishing
 
 
-def publish(db: Database, build_dir: Path, partners: int) -> Published:
+def publish(db: Database, build_dir: Path, partners: int, key: str = "") -> Published:
     """Pack a complete build directory into the store as the newest published build; older ones but the
     one before are removed."""
     started = time.perf_counter()
@@ -73,7 +84,8 @@ def publish(db: Database, build_dir: Path, partners: int) -> Published:
         packed.seek(0)
         with db.session() as session:
             row = PublishedIndex(format=format_tag(), marker=marker, partners=partners, size=size,
-                                 chunks=(size + CHUNK - 1) // CHUNK, sha256=digest)
+                                 chunks=(size + CHUNK - 1) // CHUNK, sha256=digest,
+                                 signature=sign(key, format_tag(), marker, size, digest))
             session.add(row)
             session.flush()
             for seq in range(row.chunks):
@@ -137,7 +149,7 @@ def newest(db: Database) -> PublishedIndex | None:
         return row
 
 
-def copy(db: Database, index_dir: str | Path) -> Path | None:
+def copy(db: Database, index_dir: str | Path, key: str = "") -> Path | None:
     """Copy the newest usable published build into index_dir and make it the live build; None when
     there is none or it is unusable (logged: the caller builds from the store instead)."""
     try:
@@ -151,7 +163,7 @@ def copy(db: Database, index_dir: str | Path) -> Path | None:
     root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
-        build = fetch(db, row, root)
+        build = fetch(db, row, root, key)
     except Unusable as exc:
         log.warning("the published index build %d (change %d) is not usable (%s); building from the store",
                     row.id, row.marker, exc)
@@ -162,9 +174,12 @@ def copy(db: Database, index_dir: str | Path) -> Path | None:
     return build
 
 
-def fetch(db: Database, row: PublishedIndex, root: Path) -> Path:
+def fetch(db: Database, row: PublishedIndex, root: Path, key: str = "") -> Path:
     """Download, check and unpack a published build into a new build directory beside the live one
     (not made live). Raises Unusable; leaves nothing behind then."""
+    expected = sign(key, row.format, row.marker, row.size, row.sha256)
+    if expected is not None and not hmac.compare_digest(expected, row.signature or ""):
+        raise Unusable("it is not signed with this node's secret key (LOCATOR_SECRET_KEY)")
     with tempfile.TemporaryFile(dir=root) as packed:
         digest = hashlib.sha256()
         size = 0
@@ -218,10 +233,10 @@ def _unpack(packed, target: Path) -> None:
         raise Unusable(f"it does not unpack ({type(exc).__name__}: {exc})") from None
 
 
-def publish_or_log(db: Database, build_dir: Path, partners: int) -> Published | None:
+def publish_or_log(db: Database, build_dir: Path, partners: int, key: str = "") -> Published | None:
     """publish(), logging a failure instead of raising (the build itself succeeded: it serves here)."""
     try:
-        return publish(db, build_dir, partners)
+        return publish(db, build_dir, partners, key)
     except Exception as exc:
         log.warning("could not publish the index build %s for other nodes (%s: %s)", build_dir.name,
                     type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")

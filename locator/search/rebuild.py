@@ -25,7 +25,8 @@ class BuildFailed(RuntimeError):
 def build_in_child(config: Config, timeout_s: float = 3600) -> Path:
     env = dict(os.environ, LOCATOR_DATABASE_URL=config.database_url, LOCATOR_INDEX_DIR=str(config.index_dir),
                LOCATOR_SPATIALITE_LIBRARY=config.spatialite_library,
-               LOCATOR_INDEX_PUBLISH="true" if config.index_publish else "false")
+               LOCATOR_INDEX_PUBLISH="true" if config.index_publish else "false",
+               LOCATOR_SECRET_KEY=config.secret_key)  # (signs the published build)
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "locator.search.rebuild"], env=env, capture_output=True,
                             text=True, timeout=timeout_s)
@@ -50,7 +51,7 @@ def main() -> int:
         if config.index_publish:  # for other nodes (a failure only logs: the build is this node's)
             from locator.search.published import publish_or_log
 
-            publish_or_log(db, report.path, report.partners)
+            publish_or_log(db, report.path, report.partners, config.secret_key)
     except OSError as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 100 + (exc.errno or errnos.EIO) if (exc.errno or 0) < 150 else 1

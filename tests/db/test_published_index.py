@@ -156,3 +156,18 @@ def test_a_copy_cut_short_by_a_crash_is_cleaned_up(tmp_path):
     (root / ".build-20260101000000-1-1-copied.copying" / "columns").mkdir(parents=True)
     assert index.clean_debris(root, builds=True) == [".build-20260101000000-1-1-copied.copying"]
     assert list(root.iterdir()) == []
+
+
+def test_a_build_not_signed_with_the_nodes_secret_key_is_refused(fresh_db, tmp_path):
+    """A build holds pickled records: only a node (holding the shared secret key) may publish one."""
+    with fresh_db.session() as session:
+        apply_partner(session, partner_data(id="S1", name="Signed Partners"))
+    node(fresh_db, tmp_path / "signer", secret_key="the-nodes-key").locator.reindex()
+    with fresh_db.session() as session:
+        assert session.scalar(select(PublishedIndex.signature)) is not None
+    assert published.copy(fresh_db, tmp_path / "other", "another-key") is None
+    copied = published.copy(fresh_db, tmp_path / "same", "the-nodes-key")
+    assert copied is not None and copied.name.endswith(published.COPIED)
+    with fresh_db.session() as session:
+        session.execute(update(PublishedIndex).values(signature=None))  # as if written by someone without the key
+    assert published.copy(fresh_db, tmp_path / "unsigned", "the-nodes-key") is None

@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('chunks', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('signature', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
