@@ -7,6 +7,7 @@ import json
 import shutil
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -90,13 +91,12 @@ def test_readyz_says_the_index_is_being_restored(fresh_db, make_app):
     app = make_app(fresh_db, index_poll_s=0.1, index_publish=False)
     client = app.test_client()
     assert client.get("/api/v1/search?q=waiting").status_code == 200
-    index_dir = app.config["LOCATOR"].index_dir
-    shutil.rmtree(index_dir)
-    from pathlib import Path
-
-    Path(index_dir).mkdir()
-    with open(Path(index_dir) / ".build.lock", "w") as held:
+    index_dir = Path(app.config["LOCATOR"].index_dir)
+    with open(index_dir / ".build.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
+        for path in index_dir.iterdir():  # the index, not the lock file held here
+            if path.name != ".build.lock":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
         deadline = time.monotonic() + 30
         while (response := client.get("/readyz")).status_code != 503:
             assert time.monotonic() < deadline, response.get_json()
