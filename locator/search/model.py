@@ -7,6 +7,7 @@ returns a new one and the keeper swaps the reference.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable
@@ -133,7 +134,7 @@ class ReadModel:
         per_doc = [doc_terms(d) for d in docs]
         areas = dict(self.areas)
         areas.update({first + r: geom for r, geom in parts["areas"].items()})
-        return ReadModel(
+        child = ReadModel(
             marker=marker,
             pid=np.concatenate([self.pid, parts["pid"]]),
             alive=np.concatenate([alive, np.ones(len(docs), dtype=bool)]),
@@ -149,6 +150,52 @@ class ReadModel:
             text={f: self.text[f].appended(first, [d[f] for d in per_doc]) for f in ("stem", "fold")},
             prefixes=self.prefixes.added(parts["records"].names, first) if self.prefixes is not None else None,
         )
+        child._continue_derived(self, alive)
+        return child
+
+    def _continue_derived(self, parent: "ReadModel", alive: np.ndarray) -> None:
+        """Carry the parent's derived arrays over to this model, which only appends rows and offices to
+        it: merging the new rows in costs a fraction of deriving them again (sorting 100k names took a
+        third of a second per delta, holding the GIL)."""
+        known = parent.__dict__
+        first, first_office = parent.size, len(parent.off_lat)
+        if "off_row" in known:
+            new_rows = np.repeat(np.arange(first, self.size, dtype=np.int32), np.diff(self.off_ptr[first:]))
+            self.__dict__["off_row"] = np.concatenate([parent.off_row, new_rows])
+        if "lat_order" in known:
+            new_lats = self.off_lat[first_office:]
+            order = np.argsort(new_lats, kind="stable")
+            at = np.searchsorted(parent.lat_sorted, new_lats[order], side="right")  # after equal ones: stable
+            self.__dict__["lat_order"] = np.insert(parent.lat_order, at, order + first_office)
+            self.__dict__["lat_sorted"] = np.insert(parent.lat_sorted, at, new_lats[order])
+            self.__dict__["lon_by_lat"] = np.insert(parent.lon_by_lat, at, self.off_lon[first_office:][order])
+        if "name_rank" in known:
+            self.__dict__["name_rank"] = _ranks_continued(parent.name_rank, self._name_key, first, self.size)
+        if "row_of_pid" in known:
+            rows = dict(parent.row_of_pid)
+            for pid in self.pid[first:].tolist():
+                rows.pop(pid, None)
+            for row in np.flatnonzero(~alive[:first] & parent.alive).tolist():  # changed or deleted
+                rows.pop(int(parent.pid[row]), None)
+            rows.update(zip(self.pid[first:].tolist(), range(first, self.size)))
+            self.__dict__["row_of_pid"] = rows
+
+    def _name_key(self, row: int) -> tuple[str, str]:
+        return self.records.names[row].casefold(), self.records.ids[row]
+
+
+def _ranks_continued(ranks: np.ndarray, key, first: int, size: int) -> np.ndarray:
+    """The ranks by `key` of rows 0..size-1, given `ranks` of rows 0..first-1: each new row is placed by
+    binary search among the old ones (after equal keys, as a stable sort puts them), and the old ones
+    move up past the new rows placed before them."""
+    by_rank = np.argsort(ranks).tolist()
+    new = sorted(range(first, size), key=key)
+    placed = np.array([bisect.bisect_right(by_rank, key(row), key=key) for row in new], dtype=np.int64)
+    result = np.empty(size, dtype=np.int64)
+    result[:first] = ranks + np.searchsorted(placed, ranks, side="right")
+    result[new] = placed + np.arange(len(new))
+    return result
+
 
 def _frozen(mask: np.ndarray) -> tuple[np.ndarray, int]:
     mask.flags.writeable = False
