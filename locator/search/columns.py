@@ -57,9 +57,26 @@ class Csr:
         return cls(codes, ptr, np.frombuffer(vals, dtype=np.int32).copy())
 
     def appended(self, lists: Sequence[Sequence[str]]) -> "Csr":
+        """These lists followed by more rows' lists. What this Csr has derived is carried over by merging
+        the new entries in (a delta must not sort every entry again on the next search)."""
         extra = Csr.from_lists(lists, list(self.codes))
         ptr = np.concatenate([self.ptr, extra.ptr[1:] + self.ptr[-1]])
-        return Csr(extra.codes, ptr, np.concatenate([self.vals, extra.vals]))
+        grown = Csr(extra.codes, ptr, np.concatenate([self.vals, extra.vals]))
+        rows = len(self.ptr) - 1
+        if "entry_row" in self.__dict__:
+            grown.__dict__["entry_row"] = np.concatenate([self.entry_row, extra.entry_row + np.int32(rows)])
+        if "totals" in self.__dict__:
+            grown.__dict__["totals"] = np.bincount(extra.vals, minlength=len(extra.codes))
+            grown.totals[: len(self.codes)] += self.totals
+        if "_inverted" in self.__dict__:
+            rows_by_code, code_ptr = self._inverted
+            order = np.argsort(extra.vals, kind="stable")  # the new entries by code, then row
+            codes = extra.vals[order]
+            code_ptr = np.concatenate([code_ptr, np.full(len(extra.codes) - len(self.codes), code_ptr[-1])])
+            merged = np.insert(rows_by_code, code_ptr[codes + 1], extra.entry_row[order] + rows)  # after the code's rows
+            added = np.searchsorted(codes, np.arange(len(extra.codes) + 1))  # new entries with a smaller code
+            grown.__dict__["_inverted"] = (merged, code_ptr + added)
+        return grown
 
     @cached_property
     def entry_row(self) -> np.ndarray:

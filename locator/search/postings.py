@@ -2,6 +2,7 @@
 idf, which is taken per audience at search time), a base CSR plus a small overlay of deltas."""
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,13 +39,19 @@ class Postings:
         return {t: i for i, t in enumerate(self.terms)}
 
     def get(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        parts = self.parts(term)
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def parts(self, term: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(sorted rows, weights) of the term in the base, then in the deltas' overlay (rows after the
+        base's): apart, so that a search over a common word need not join them."""
         i = self.index.get(term)
-        base_rows = self.rows[self.ptr[i] : self.ptr[i + 1]] if i is not None else self.rows[:0]
-        base_w = self.weights[self.ptr[i] : self.ptr[i + 1]] if i is not None else self.weights[:0]
+        base = (self.rows[self.ptr[i] : self.ptr[i + 1]], self.weights[self.ptr[i] : self.ptr[i + 1]]) if i is not None \
+            else (self.rows[:0], self.weights[:0])
         extra = self.overlay.get(term)
-        if extra is None:
-            return base_rows, base_w
-        return np.concatenate([base_rows, extra[0]]), np.concatenate([base_w, extra[1]])
+        return [base] if extra is None else [base, extra]
 
     def df(self, term: str, audience: str, visible: np.ndarray) -> int:
         """How many of the rows `audience` sees (`visible`) have the term, remembered per audience
@@ -55,7 +62,7 @@ class Postings:
         if found is None:
             if len(cache) > 100_000:
                 cache.clear()
-            found = cache[key] = int(np.count_nonzero(visible[self.get(term)[0]]))
+            found = cache[key] = sum(int(np.count_nonzero(visible[rows])) for rows, _ in self.parts(term))
         return found
 
     def expansions(self, term: str, audience: str, visible: np.ndarray, expand) -> list[str]:
@@ -134,4 +141,11 @@ class Postings:
             w = grown.weight(tf, dl)
             old = overlay.get(term)
             overlay[term] = (rows, w) if old is None else (np.concatenate([old[0], rows]), np.concatenate([old[1], w]))
+        if "lexicon" in self.__dict__:  # carried over: sorting every term again would fall on the next search
+            lexicon = list(self.lexicon)
+            known = set(self.index) | set(self.overlay)
+            for term in delta.terms:
+                if term not in known:
+                    bisect.insort(lexicon, term)
+            grown.__dict__["lexicon"] = lexicon
         return grown

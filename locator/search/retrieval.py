@@ -99,9 +99,11 @@ def _term_sources(model: ReadModel, term: str, audience: str):
     if folded.df(term, audience, visible) < RARE:  # unknown or rare: probably a typo
         sources += [(folded, word, FUZZY_FACTOR) for word in folded.expansions(term, audience, visible, expansions)]
     for postings, word, factor in sources:
-        rows, weights = postings.get(word)
-        if len(rows):
-            yield rows, weights, np.float32(factor * idf(postings.df(word, audience, visible), docs))
+        parts = [(rows, weights) for rows, weights in postings.parts(word) if len(rows)]
+        if parts:
+            weight = np.float32(factor * idf(postings.df(word, audience, visible), docs))
+            for rows, weights in parts:
+                yield rows, weights, weight
 
 
 class Among:

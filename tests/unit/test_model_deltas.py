@@ -9,6 +9,7 @@ import random
 import numpy as np
 import pytest
 
+from locator.search.columns import Csr
 from locator.search.model import ReadModel
 from tests.unit.test_text_index import doc
 
@@ -50,3 +51,35 @@ def test_a_deltas_derived_arrays_equal_those_derived_from_scratch(seed):
         for name in ("off_row", "lat_order", "lat_sorted", "lon_by_lat", "name_rank"):
             assert np.array_equal(carried[name], expected[name]), name
         assert carried["row_of_pid"] == expected["row_of_pid"]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_appended_lists_carry_what_they_derived(seed):
+    """The inverted lists (code → rows), entry rows and totals of a grown Csr equal those derived anew,
+    new codes included."""
+    rng = random.Random(seed)
+    words = ["de", "en", "fr", "ja", "ko"]
+
+    def lists(n):
+        return [rng.sample(words + ["x" + str(rng.randint(0, 3))], rng.randint(0, 3)) for _ in range(n)]
+
+    csr = Csr.from_lists(lists(30))
+    for _ in range(3):
+        csr.derived()  # as a served model has them
+        csr = csr.appended(lists(rng.randint(0, 6)))
+        carried = {k: csr.__dict__[k] for k in ("entry_row", "_inverted", "totals")}
+        fresh = Csr(csr.codes, csr.ptr, csr.vals)
+        assert np.array_equal(carried["entry_row"], fresh.entry_row)
+        assert np.array_equal(carried["totals"], fresh.totals)
+        assert np.array_equal(carried["_inverted"][0], fresh._inverted[0])
+        assert np.array_equal(carried["_inverted"][1], fresh._inverted[1])
+
+
+def test_appended_postings_carry_their_sorted_lexicon():
+    model = ReadModel.build(partners(random.Random(1), 20, 1), marker=0)
+    fold = model.text["fold"]
+    fold.lexicon
+    grown = model.with_docs([{**doc("Zyxwv Quokka consulting"), "id": 999}], changed=[], marker=1).text["fold"]
+    assert "lexicon" in grown.__dict__
+    assert grown.lexicon == sorted(set(grown.terms) | set(grown.overlay))
+    assert "zyxwv" in grown.lexicon and "zyxwv" not in fold.lexicon

@@ -36,7 +36,7 @@ def ranks_first_above_second(*columns) -> bool:
     return order.index(0) < order.index(1)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(texts, distances, completeness, st.booleans()), min_size=1, max_size=20),
        distances, distances)
 def test_nearer_ranks_higher(others, d1, d2):
@@ -48,7 +48,7 @@ def test_nearer_ranks_higher(others, d1, d2):
         assert ranks_first_above_second(*zip(*rows))
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(texts, distances, completeness, st.booleans()), max_size=20), completeness, completeness)
 def test_more_complete_ranks_higher(others, c1, c2):
     low, high = sorted((c1, c2))
@@ -59,7 +59,7 @@ def test_more_complete_ranks_higher(others, c1, c2):
         assert score[0] > score[1] and ranks_first_above_second(*zip(*rows))
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(texts, distances, completeness, st.booleans()), max_size=20), texts, texts)
 def test_better_text_match_ranks_higher(others, t1, t2):
     low, high = sorted((t1, t2))
@@ -107,7 +107,7 @@ def test_decay_halves_at_the_scale():
     assert np.isclose(ranking.decay_of(np.array([W.scale_km]), W)[0], 0.5)
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 100), st.floats(0, 500, **finite), st.booleans()), min_size=1, max_size=120),
        st.sampled_from(["relevance", "distance", "completeness", "name"]), st.integers(1, 30), st.randoms())
 def test_top_k_order_is_the_prefix_of_the_full_order(rows, sort, limit, rnd):

@@ -117,9 +117,13 @@ from pathlib import Path
 import numpy as np
 from locator.search import index
 model = index.load_model(Path(sys.argv[1]))
-touched = sum(int(np.asarray(getattr(model.text[f], n)).sum() > -1) for f in ("fold", "stem") for n in ("rows", "weights"))
+def touch():
+    return sum(int(np.asarray(getattr(model.text[f], n)).sum() > -1) for f in ("fold", "stem") for n in ("rows", "weights"))
+touch()
 print("loaded", flush=True)
-sys.stdin.readline()
+while sys.stdin.readline().strip() == "touch":
+    touch()
+    print("touched", flush=True)
 """
 
 
@@ -149,10 +153,19 @@ def test_two_processes_share_the_snapshot_pages(tmp_path):
         for child in children:
             assert child.stdout.readline().strip() == "loaded"
         postings = str(tmp_path / snapshot.TEXT / "fold.rows.npy")
-        for child in children:
-            files = smaps_of(child.pid, str(tmp_path))
-            seen = files[postings]
-            assert seen["Rss"] > 0 and seen["Pss"] * 2 <= seen["Rss"] + 4, seen
+
+        def shared() -> list[dict[str, int]]:
+            seen = [smaps_of(child.pid, str(tmp_path))[postings] for child in children]
+            return [s for s in seen if not (s["Rss"] > 0 and s["Pss"] * 2 <= s["Rss"] + 4)]
+
+        unshared = shared()
+        if unshared:  # about one sample in ten on a loaded machine saw one process's pages unshared (cause not
+            for child in children:  # found): both read them again and it is measured once more
+                child.stdin.write("touch\n")
+                child.stdin.flush()
+                assert child.stdout.readline().strip() == "touched"
+            unshared = shared()
+        assert not unshared, unshared
     finally:
         for child in children:
             child.stdin.close()
