@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from locator import metrics
 from locator.config import Config
 from locator.db import Database
 from locator.errors import IndexUnavailable
@@ -187,7 +188,7 @@ class ModelKeeper:
 
     def reindex(self) -> index.BuildReport:
         with self._build_lock():
-            report = index.build(self.db, self.config.index_dir)
+            report = self._build_here()
             done = self._publish(report.path, report.partners)
             if done is not None:
                 report.seconds["publish"] = done.seconds
@@ -298,10 +299,17 @@ class ModelKeeper:
         """A full build: in a child process where the database is a file or a server this process does
         not own exclusively (always, but for in-memory stores), so searches here keep their core."""
         if self.config.build_in_child and ":memory:" not in self.config.database_url:
-            return build_in_child(self.config)  # (the child publishes it)
-        report = index.build(self.db, self.config.index_dir)
+            return build_in_child(self.config)  # (the child publishes it; the time is taken there)
+        report = self._build_here()
         self._publish(report.path, report.partners)
         return report.path
+
+    def _build_here(self) -> index.BuildReport:
+        """A full build in this process, timed into locator_index_build_duration_seconds."""
+        started = time.perf_counter()
+        report = index.build(self.db, self.config.index_dir)
+        metrics.INDEX_BUILDS.observe(time.perf_counter() - started)
+        return report
 
     def _publish(self, build: Path, partners: int) -> published.Published | None:
         """Publish a full build for other nodes (index_publish); a failure only logs: this node has its index."""
