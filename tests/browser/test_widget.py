@@ -93,6 +93,9 @@ def test_widget_country_search_names_the_country_not_a_distance(site, host, watc
     page.locator("partner-locator li.result").first.wait_for()
     explains = shadow_texts(page, "li.result .explain")
     assert explains and all(re.match(r"(office in (.+, )?Germany|serves Germany remotely( from [^·]+)?) · ", e) for e in explains)
+    status = shadow_texts(page, "p.status")[0]  # the radius select does not apply to an area: it says so
+    assert " in Germany (an office there or serving it: the distance applies to a city or postal code, not to a " \
+           "whole country)" in status, status
 
 
 def test_widget_from_a_disallowed_origin_is_refused(site, other_host, watched):

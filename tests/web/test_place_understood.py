@@ -166,3 +166,14 @@ def test_a_reading_that_reads_the_same_is_not_offered(client):
 def test_a_profile_names_the_regions_served(client):
     html = client.get("/partners/oklahoma-serves-texas").get_data(as_text=True)
     assert re.search(r"<dt>Also serves regions</dt><dd>Texas, United States</dd>", html), html
+
+
+def test_the_page_says_the_distance_does_not_apply_to_an_area(client):
+    """The radius select stays on the form; for a region or a country the page says it does not apply."""
+    region = client.get("/?near=California").get_data(as_text=True)
+    note = re.search(r'<p class="area-note">(.*?)</p>', region, re.S)
+    assert note and "not to a whole region" in note.group(1) and "California" in note.group(1), note
+    country = client.get("/?near=Germany").get_data(as_text=True)
+    assert re.search(r'<p class="area-note">[^<]*not to a whole country\.</p>', country)
+    city = client.get("/?near=London&radius_km=50").get_data(as_text=True)
+    assert 'class="area-note"' not in city

@@ -406,10 +406,13 @@
       this._renderFilters(body.facets);
       var total = body.total;
       var location = body.query.location;
-      var where = location ? (location.kind === "country" || location.kind === "region" ? " in " : " near ") + location.label : "";  // as the page's heading
+      var area = location && (location.kind === "country" || location.kind === "region");
+      var where = location ? (area ? " in " : " near ") + location.label : "";  // as the page's heading
       this._status.textContent = total === 0
-        ? "No partners found" + where + ". Try a larger radius or fewer filters."
-        : total.toLocaleString("en") + (total === 1 ? " partner" : " partners") + where;
+        ? "No partners found" + where + (area ? ". Try fewer filters." : ". Try a larger radius or fewer filters.")
+        : total.toLocaleString("en") + (total === 1 ? " partner" : " partners") + where +
+          (area ? " (an office there or serving it: the distance applies to a city or postal code, not to a whole " +
+                  location.kind + ")" : "");
       var others = location ? location.alternatives : [];  // the other readings of the place: {label, near}
       if (others.length) this._status.textContent += ". Did you mean:";
       this._showDidYouMean(others);
