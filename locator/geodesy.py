@@ -85,10 +85,7 @@ def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> n
         sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm = _vincenty_terms(
             su1, cu1, su2[active], cu2[active], lam[active]
         )
-        c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
-        new = big_l[active] + (1 - c) * f * sin_alpha * (
-            sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
-        )
+        new = _next_lambda(big_l[active], sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm)
         moved = np.abs(new - lam[active]) >= 1e-12
         lam[active] = new
         active = active[moved]
@@ -97,13 +94,7 @@ def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> n
     converged = np.ones(len(lats), dtype=bool)
     converged[active] = False
     sin_sigma, cos_sigma, sigma, _, cos2_alpha, cos_2sm = _vincenty_terms(su1, cu1, su2, cu2, lam)
-    u_sq = cos2_alpha * (WGS84_A**2 - WGS84_B**2) / WGS84_B**2
-    a_ = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
-    b_ = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
-    delta_sigma = b_ * sin_sigma * (
-        cos_2sm + b_ / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2) - b_ / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2))
-    )
-    metres = WGS84_B * a_ * (sigma - delta_sigma)
+    metres = _metres(sin_sigma, cos_sigma, sigma, cos2_alpha, cos_2sm)
     for i in np.flatnonzero(~converged):  # nearly antipodal: Vincenty does not converge
         from geographiclib.geodesic import Geodesic
 
@@ -111,9 +102,25 @@ def geodesic_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> n
     return metres / 1000.0
 
 
+def _next_lambda(big_l, sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm):
+    """Vincenty's next λ (plain arithmetic: floats or numpy arrays alike)."""
+    c = WGS84_F / 16 * cos2_alpha * (4 + WGS84_F * (4 - 3 * cos2_alpha))
+    return big_l + (1 - c) * WGS84_F * sin_alpha * (sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2)))
+
+
+def _metres(sin_sigma, cos_sigma, sigma, cos2_alpha, cos_2sm):
+    """Vincenty's distance in metres from the converged σ terms (floats or numpy arrays alike)."""
+    u_sq = cos2_alpha * (WGS84_A**2 - WGS84_B**2) / WGS84_B**2
+    a_ = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
+    b_ = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
+    delta_sigma = b_ * sin_sigma * (
+        cos_2sm + b_ / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2) - b_ / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2))
+    )
+    return WGS84_B * a_ * (sigma - delta_sigma)
+
+
 def _vincenty_one_km(lat: float, lon: float, lat2: float, lon2: float) -> float:
     """geodesic_km for one pair in plain floats (the same iteration, without numpy's per-call cost)."""
-    f = WGS84_F
     su1, cu1 = _reduced(lat)
     su2, cu2 = _reduced(lat2)
     big_l = math.radians(lon2 - lon)
@@ -129,9 +136,8 @@ def _vincenty_one_km(lat: float, lon: float, lat2: float, lon2: float) -> float:
         sin_alpha = cu1 * cu2 * sl / sin_sigma
         cos2_alpha = 1 - sin_alpha**2
         cos_2sm = cos_sigma - 2 * su1 * su2 / cos2_alpha if cos2_alpha > 0 else 0.0
-        c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
         previous = lam
-        lam = big_l + (1 - c) * f * sin_alpha * (sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2)))
+        lam = _next_lambda(big_l, sin_sigma, cos_sigma, sigma, sin_alpha, cos2_alpha, cos_2sm)
         if abs(lam - previous) < 1e-12:
             break
     else:  # nearly antipodal: Vincenty does not converge
@@ -145,13 +151,7 @@ def _vincenty_one_km(lat: float, lon: float, lat2: float, lon2: float) -> float:
     sin_alpha = cu1 * cu2 * sl / sin_sigma if sin_sigma > 0 else 0.0
     cos2_alpha = 1 - sin_alpha**2
     cos_2sm = cos_sigma - 2 * su1 * su2 / cos2_alpha if cos2_alpha > 0 else 0.0
-    u_sq = cos2_alpha * (WGS84_A**2 - WGS84_B**2) / WGS84_B**2
-    a_ = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
-    b_ = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
-    delta_sigma = b_ * sin_sigma * (
-        cos_2sm + b_ / 4 * (cos_sigma * (-1 + 2 * cos_2sm**2) - b_ / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2))
-    )
-    return WGS84_B * a_ * (sigma - delta_sigma) / 1000.0
+    return _metres(sin_sigma, cos_sigma, sigma, cos2_alpha, cos_2sm) / 1000.0
 
 
 def _reduced(lat: float) -> tuple[float, float]:

@@ -102,12 +102,20 @@ class Coverage:
         return row if self.among is None else int(self.among.where()[row])
 
 
-def coverage(model: ReadModel, intent: Intent, audience: str = "public", among: Among | None = None) -> Coverage | None:
+CANDIDATE_SHARE = 4  # text is scored on the candidate rows alone when they are under a quarter of all rows
+
+
+def coverage(model: ReadModel, intent: Intent, audience: str = "public", within: np.ndarray | None = None,
+             among: Among | None = None) -> Coverage | None:
     """Per-row coverage of the intent's units, or None when the query has no units (no text query); over
-    every row, or only the candidate rows `among` (what a place left: the work is then on those rows only).
-    Rows the audience does not see may cover units too: the caller keeps only those it sees."""
+    every row, or only the candidate rows: `among`, or those of the mask `within` (what a place left) when
+    few enough that the work is best done on them alone. Rows the audience does not see may cover units
+    too: the caller keeps only those it sees."""
     if not intent.units:
         return None
+    if among is None and within is not None:
+        rows = np.flatnonzero(within)
+        among = Among(rows, len(within)) if len(rows) * CANDIDATE_SHARE < len(within) else None
     names = name_terms(model)
     n = model.size if among is None else len(among)
     tier = np.zeros(n, dtype=np.int16)

@@ -357,7 +357,10 @@ class ModelKeeper:
             with self.db.session() as session:
                 return marker is None or last_change_id(session) - marker > self.rebuild_delta
 
-        build = self._build_index(only_if=stale)
+        return self._adopt(self._build_index(only_if=stale))
+
+    def _adopt(self, build: Path | None) -> bool:
+        """Serve a new build's model, caught up with the store's changes since its marker; False without one."""
         model = index.load_model(build) if build is not None else None
         if model is None:
             return False
@@ -365,7 +368,7 @@ class ModelKeeper:
             ids, newest = index.changed_partners(session, model.marker)
             if ids:
                 model = model.with_docs(load_docs(session, ids), ids, newest)
-        self._model, self._build, self._behind_since = model, build, None
+        self._model, self._build, self._behind_since, self._index_lost = model, build, None, False
         trim_heap()
         return True
 
@@ -383,16 +386,8 @@ class ModelKeeper:
         """Copy the published build (or build anew) while the model in memory serves, then swap to it and
         replay the changes after its marker."""
         build = self._build_index(only_if=lambda: index.intact_dir(self.config.index_dir) is None, copy=True)
-        model = index.load_model(build) if build is not None else None
-        if model is None:
-            return
-        with self.db.session() as session:
-            ids, newest = index.changed_partners(session, model.marker)
-            if ids:
-                model = model.with_docs(load_docs(session, ids), ids, newest)
-        self._model, self._build, self._behind_since, self._index_lost = model, build, None, False
-        log.warning("the search index in %s is restored (change %d)", self.config.index_dir, model.marker)
-        trim_heap()
+        if self._adopt(build):
+            log.warning("the search index in %s is restored (change %d)", self.config.index_dir, self._model.marker)
 
     def _sync_segments(self) -> None:
         if self._build is None or index.read_marker(self._build) >= self._model.marker or self.segments.waiting():

@@ -32,7 +32,6 @@ from locator.store import partner_record
 log = logging.getLogger(__name__)
 
 PROFILE_CACHE = 2048  # profiles kept to answer from memory while the store is away
-CANDIDATE_SHARE = 4  # text is scored on the candidate rows alone when they are under a quarter of all rows
 EXACT_SORT_MARGIN = 0.02  # relative: spherical distances this close to the page's last one are refined
 
 
@@ -65,7 +64,7 @@ class Locator:
         if inside is not None:
             base &= inside | remote
         intent = understand(query.q)
-        covered = coverage(model, intent, query.audience, among=self._candidates(base))
+        covered = coverage(model, intent, query.audience, within=base)
         if covered is not None:
             base &= covered.matched
         filters = retrieval.filter_masks(model, query)
@@ -141,12 +140,6 @@ class Locator:
         if query.include_remote:
             remote = retrieval.serving(model, location) & ~inside
         return inside, remote, nearby
-
-    @staticmethod
-    def _candidates(base: np.ndarray) -> retrieval.Among | None:
-        """The rows a place (or nothing) left, when few enough that text is best scored on them alone."""
-        rows = np.flatnonzero(base)
-        return retrieval.Among(rows, len(base)) if len(rows) * CANDIDATE_SHARE < len(base) else None
 
     def _rank_distance(self, model, location, remote, nearby, matched) -> np.ndarray | None:
         """Per row, the distance ranking uses: to the nearest office in the radius (0 in a searched

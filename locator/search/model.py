@@ -173,11 +173,9 @@ class ReadModel:
             self.__dict__["name_rank"] = _ranks_continued(parent.name_rank, self._name_key, first, self.size)
         if "row_of_pid" in known:
             rows = dict(parent.row_of_pid)
-            for pid in self.pid[first:].tolist():
-                rows.pop(pid, None)
             for row in np.flatnonzero(~alive[:first] & parent.alive).tolist():  # changed or deleted
                 rows.pop(int(parent.pid[row]), None)
-            rows.update(zip(self.pid[first:].tolist(), range(first, self.size)))
+            rows.update(zip(self.pid[first:].tolist(), range(first, self.size)))  # changed ones come back here
             self.__dict__["row_of_pid"] = rows
 
     def _name_key(self, row: int) -> tuple[str, str]:

@@ -38,12 +38,6 @@ class Postings:
     def index(self) -> dict[str, int]:
         return {t: i for i, t in enumerate(self.terms)}
 
-    def get(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        parts = self.parts(term)
-        if len(parts) == 1:
-            return parts[0]
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
     def parts(self, term: str) -> list[tuple[np.ndarray, np.ndarray]]:
         """(sorted rows, weights) of the term in the base, then in the deltas' overlay (rows after the
         base's): apart, so that a search over a common word need not join them."""

@@ -59,6 +59,15 @@ def leads_in(db) -> list[Lead]:
         return list(session.scalars(select(Lead).order_by(Lead.id)))
 
 
+
+def fill_lead_form(scope, name: str, email: str, company: str, message: str) -> None:
+    """Fill the contact form (the page's or the widget's: same labels) and give consent."""
+    scope.get_by_label("Your name").fill(name)
+    scope.get_by_label("Work email").fill(email)
+    scope.get_by_label("Company").fill(company)
+    scope.get_by_label("Message").fill(message)
+    scope.get_by_label(re.compile("I agree")).check()
+
 def test_contact_requests_from_the_page_and_the_widget_reach_the_partner(lead_site, host, smtp_server, watched):
     site = lead_site
     host_server, pages = host
@@ -72,11 +81,8 @@ def test_contact_requests_from_the_page_and_the_widget_reach_the_partner(lead_si
     page.get_by_role("heading", name=re.compile("Contact Acme")).wait_for()
     assert page.get_by_label("Country").input_value() == "DE"
     assert page.get_by_role("checkbox", name="Kubernetes", exact=True).is_checked()
-    page.get_by_label("Your name").fill("Page Customer")
-    page.get_by_label("Work email").fill("page.customer@example.com")
-    page.get_by_label("Company").fill("Page Customer GmbH")
-    page.get_by_label("Message").fill("We want to move our CI to Kubernetes.")
-    page.get_by_label(re.compile("I agree")).check()
+    fill_lead_form(page, "Page Customer", "page.customer@example.com", "Page Customer GmbH",
+                   "We want to move our CI to Kubernetes.")
     screenshot(page, "lead-page-form")
     time.sleep(1.1)  # a person takes longer than the minimum fill time
     page.get_by_role("button", name="Send request").click()
@@ -98,11 +104,8 @@ def test_contact_requests_from_the_page_and_the_widget_reach_the_partner(lead_si
     form = widget.locator("partner-locator form.pl-contact")
     form.get_by_label("Your name").wait_for()
     assert form.get_by_label("Country").input_value() == "DE"
-    form.get_by_label("Your name").fill("Widget Customer")
-    form.get_by_label("Work email").fill("widget.customer@example.com")
-    form.get_by_label("Company").fill("Widget Customer AG")
-    form.get_by_label("Message").fill("Please call us about a migration.")
-    form.get_by_label(re.compile("I agree")).check()
+    fill_lead_form(form, "Widget Customer", "widget.customer@example.com", "Widget Customer AG",
+                   "Please call us about a migration.")
     screenshot(widget, "lead-widget-form")
     time.sleep(1.1)
     form.get_by_role("button", name="Send request").click()
